@@ -1,0 +1,316 @@
+package graph
+
+import (
+	"fmt"
+
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Builder adds named nodes and operations to a Graph under a scope.
+//
+// Every method that can fail records the first error in the graph and returns
+// nil; once an error is recorded, every method returns nil. Check Graph.Err
+// (or the error returned by a model's Step) once at the end.
+type Builder struct {
+	g      *Graph
+	prefix string
+}
+
+// Graph returns the graph the builder adds to.
+func (b *Builder) Graph() *Graph { return b.g }
+
+// Scope returns a builder for the sub-scope name ("exc" under "net" gives
+// names "net/exc/...").
+func (b *Builder) Scope(name string) *Builder {
+	if err := checkName(name); err != nil {
+		b.g.fail(fmt.Errorf("graph: scope %q: %w", b.prefix+name, err))
+	}
+	return &Builder{g: b.g, prefix: b.prefix + name + "/"}
+}
+
+// Name returns the full name of local in the builder's scope.
+func (b *Builder) Name(local string) string { return b.prefix + local }
+
+// Err returns the graph's first recorded error.
+func (b *Builder) Err() error { return b.g.err }
+
+func checkName(s string) error {
+	if s == "" {
+		return fmt.Errorf("%w: empty", ErrBadName)
+	}
+	c := s[0]
+	if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+		return fmt.Errorf("%w: %q must start with a letter or '_'", ErrBadName, s)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c == '.' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return fmt.Errorf("%w: %q has %q (use letters, digits, '_' and '.')", ErrBadName, s, c)
+		}
+	}
+	return nil
+}
+
+// fullName validates local and returns its scoped name, or "" after recording
+// an error.
+func (b *Builder) fullName(what, local string) string {
+	if b.g.err != nil {
+		return ""
+	}
+	if err := checkName(local); err != nil {
+		b.g.fail(fmt.Errorf("graph: %s %q: %w", what, b.prefix+local, err))
+		return ""
+	}
+	name := b.prefix + local
+	if _, dup := b.g.byName[name]; dup {
+		b.g.fail(fmt.Errorf("graph: %s: %w: %q", what, ErrDuplicateName, name))
+		return ""
+	}
+	return name
+}
+
+// do runs a gorgonia construction, recovering its panics, and records errors
+// with the op's name.
+func (b *Builder) do(op string, f func() (*Node, error)) (n *Node) {
+	if b.g.err != nil {
+		return nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			b.g.fail(fmt.Errorf("graph: %s in scope %q: gorgonia panicked: %v", op, b.prefix, r))
+			n = nil
+		}
+	}()
+	n, err := f()
+	if err != nil {
+		b.g.fail(fmt.Errorf("graph: %s in scope %q: %w", op, b.prefix, err))
+		return nil
+	}
+	return n
+}
+
+func (b *Builder) operands(op string, xs ...*Node) bool {
+	if b.g.err != nil {
+		return false
+	}
+	for i, x := range xs {
+		if x == nil {
+			b.g.fail(fmt.Errorf("graph: %s in scope %q: operand %d is nil", op, b.prefix, i))
+			return false
+		}
+	}
+	return true
+}
+
+func shapeSize(shape []int) (int, error) {
+	n := 1
+	for _, d := range shape {
+		if d < 1 {
+			return 0, fmt.Errorf("%w: dimension %d in %v must be >= 1", ErrShape, d, shape)
+		}
+		n *= d
+	}
+	return n, nil
+}
+
+func newInput(eg *gorgonia.ExprGraph, dt tensor.Dtype, name string, shape []int) *Node {
+	switch len(shape) {
+	case 0:
+		return gorgonia.NewScalar(eg, dt, gorgonia.WithName(name))
+	case 1:
+		return gorgonia.NewVector(eg, dt, gorgonia.WithName(name), gorgonia.WithShape(shape...))
+	case 2:
+		return gorgonia.NewMatrix(eg, dt, gorgonia.WithName(name), gorgonia.WithShape(shape...))
+	}
+	return gorgonia.NewTensor(eg, dt, len(shape), gorgonia.WithName(name), gorgonia.WithShape(shape...))
+}
+
+// State declares a state variable named local with the given shape (none
+// for a scalar) and initial value (row-major, one value per element; a single
+// value fills the shape). Its next value is set with SetNext.
+func (b *Builder) State(local string, init []float64, shape ...int) *Node {
+	return b.newState(local, b.g.dtype, init, shape...)
+}
+
+func (b *Builder) newState(local string, dt tensor.Dtype, init []float64, shape ...int) *Node {
+	name := b.fullName("state", local)
+	if name == "" {
+		return nil
+	}
+	size, err := shapeSize(shape)
+	if err != nil {
+		b.g.fail(fmt.Errorf("graph: state %q: %w", name, err))
+		return nil
+	}
+	vals := make([]float64, size)
+	switch len(init) {
+	case size:
+		copy(vals, init)
+	case 1:
+		for i := range vals {
+			vals[i] = init[0]
+		}
+	default:
+		b.g.fail(fmt.Errorf("graph: state %q: %w: %d initial values for shape %v", name, ErrShape, len(init), shape))
+		return nil
+	}
+	n := b.do("state "+name, func() (*Node, error) { return newInput(b.g.eg, dt, name, shape), nil })
+	if n == nil {
+		return nil
+	}
+	if err := b.g.register(name, "state", n); err != nil {
+		b.g.fail(err)
+		return nil
+	}
+	s := &State{Name: name, Node: n, Init: vals}
+	b.g.states = append(b.g.states, s)
+	b.g.stateOf[n] = s
+	return n
+}
+
+// SetNext pairs a state with the node holding its value after the step and
+// registers that node as "<state>:next". The shapes and dtypes must match.
+func (b *Builder) SetNext(state, next *Node) {
+	if !b.operands("SetNext", state, next) {
+		return
+	}
+	s := b.g.stateOf[state]
+	if s == nil {
+		b.g.fail(fmt.Errorf("graph: SetNext: %w: %v is not a state", ErrUnknownNode, state.Name()))
+		return
+	}
+	if s.Next != nil {
+		b.g.fail(fmt.Errorf("graph: SetNext: state %q already has a next value", s.Name))
+		return
+	}
+	if !state.Shape().Eq(next.Shape()) {
+		b.g.fail(fmt.Errorf("graph: SetNext %q: %w: state %v, next %v", s.Name, ErrShape, state.Shape(), next.Shape()))
+		return
+	}
+	if state.Dtype() != next.Dtype() {
+		b.g.fail(fmt.Errorf("graph: SetNext %q: %w: state %v, next %v", s.Name, ErrDtype, state.Dtype(), next.Dtype()))
+		return
+	}
+	if err := b.g.register(s.Name+NextSuffix, "next", next); err != nil {
+		b.g.fail(err)
+		return
+	}
+	s.Next = next
+}
+
+// Input declares a per-step input (a feed) of the graph's dtype.
+func (b *Builder) Input(local string, shape ...int) *Node {
+	name := b.fullName("input", local)
+	if name == "" {
+		return nil
+	}
+	if _, err := shapeSize(shape); err != nil {
+		b.g.fail(fmt.Errorf("graph: input %q: %w", name, err))
+		return nil
+	}
+	n := b.do("input "+name, func() (*Node, error) { return newInput(b.g.eg, b.g.dtype, name, shape), nil })
+	if n == nil {
+		return nil
+	}
+	if err := b.g.register(name, "input", n); err != nil {
+		b.g.fail(err)
+		return nil
+	}
+	b.g.inputs = append(b.g.inputs, Input{Name: name, Node: n})
+	return n
+}
+
+// Param declares a tensor fixed for the run (weights, per-neuron
+// parameters), stored in the graph's dtype. data is row-major with one value
+// per element of shape.
+func (b *Builder) Param(local string, data []float64, shape ...int) *Node {
+	name := b.fullName("param", local)
+	if name == "" {
+		return nil
+	}
+	size, err := shapeSize(shape)
+	if err != nil {
+		b.g.fail(fmt.Errorf("graph: param %q: %w", name, err))
+		return nil
+	}
+	if len(data) != size {
+		b.g.fail(fmt.Errorf("graph: param %q: %w: %d values for shape %v", name, ErrShape, len(data), shape))
+		return nil
+	}
+	val := NewDense(b.g.dtype, data, shape...)
+	n := b.do("param "+name, func() (*Node, error) {
+		n := newInput(b.g.eg, b.g.dtype, name, shape)
+		return n, gorgonia.Let(n, val)
+	})
+	if n == nil {
+		return nil
+	}
+	if err := b.g.register(name, "param", n); err != nil {
+		b.g.fail(err)
+		return nil
+	}
+	b.g.params = append(b.g.params, Param{Name: name, Node: n, Value: val})
+	return n
+}
+
+// Const adds a named scalar constant of the graph's dtype.
+func (b *Builder) Const(local string, v float64) *Node {
+	return b.constOf(local, b.g.dtype, v)
+}
+
+func (b *Builder) constOf(local string, dt tensor.Dtype, v float64) *Node {
+	name := b.fullName("const", local)
+	if name == "" {
+		return nil
+	}
+	var val any = v
+	if dt == tensor.Float32 {
+		val = float32(v)
+	}
+	n := b.do("const "+name, func() (*Node, error) {
+		return gorgonia.NewConstant(val, gorgonia.WithName(name)), nil
+	})
+	if n == nil {
+		return nil
+	}
+	if err := b.g.register(name, "const", n); err != nil {
+		b.g.fail(err)
+		return nil
+	}
+	return n
+}
+
+// Output registers n under local so that a session can fetch it.
+func (b *Builder) Output(local string, n *Node) *Node {
+	if !b.operands("Output", n) {
+		return nil
+	}
+	name := b.fullName("output", local)
+	if name == "" {
+		return nil
+	}
+	if err := b.g.register(name, "output", n); err != nil {
+		b.g.fail(err)
+		return nil
+	}
+	b.g.outputs = append(b.g.outputs, Output{Name: name, Node: n})
+	return n
+}
+
+// NewDense returns a dense tensor of dtype dt holding data (converted) with
+// the given shape (none for a scalar-shaped tensor of one element).
+func NewDense(dt tensor.Dtype, data []float64, shape ...int) *tensor.Dense {
+	if len(shape) == 0 {
+		shape = []int{1}
+	}
+	if dt == tensor.Float32 {
+		d := make([]float32, len(data))
+		for i, x := range data {
+			d[i] = float32(x)
+		}
+		return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(d))
+	}
+	d := append([]float64(nil), data...)
+	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(d))
+}

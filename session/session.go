@@ -1,0 +1,513 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/spikegraph/spikegraph/graph"
+)
+
+// Sentinel errors, checked with errors.Is.
+var (
+	// ErrUnknownNode reports a fetch or feed name the graph does not declare.
+	ErrUnknownNode = graph.ErrUnknownNode
+	// ErrClosed reports use of a closed session.
+	ErrClosed = errors.New("session: closed")
+	// ErrShape reports a feed or state value of the wrong size.
+	ErrShape = errors.New("session: shape mismatch")
+)
+
+// Feeds maps input (or state) names to values, row-major, converted to the
+// graph's dtype; a single value fills the whole tensor. It is TF's feed_dict.
+type Feeds map[string][]float64
+
+// slot is a host value bound to a graph node: a state, an input or a param.
+type slot struct {
+	name string
+	node *gorgonia.Node
+	val  gorgonia.Value // *tensor.Dense, *gorgonia.F64 or *gorgonia.F32
+	f64  []float64      // backing of val when it is a float64 tensor
+	f32  []float32      // backing of val when it is a float32 tensor
+	sc64 *gorgonia.F64
+	sc32 *gorgonia.F32
+	next *gorgonia.Value // the read of the state's next value (states only)
+	size int
+	kind string // "state", "input" or "param"
+}
+
+func newSlot(name string, n *gorgonia.Node, init []float64) (*slot, error) {
+	s := &slot{name: name, node: n, size: n.Shape().TotalSize()}
+	if n.IsScalar() {
+		s.size = 1
+	}
+	dt := n.Dtype()
+	switch {
+	case n.IsScalar() && dt == tensor.Float64:
+		s.sc64 = gorgonia.NewF64(0)
+		s.val = s.sc64
+	case n.IsScalar() && dt == tensor.Float32:
+		s.sc32 = gorgonia.NewF32(0)
+		s.val = s.sc32
+	case dt == tensor.Float64:
+		s.f64 = make([]float64, s.size)
+		s.val = tensor.New(tensor.WithShape(n.Shape()...), tensor.WithBacking(s.f64))
+	case dt == tensor.Float32:
+		s.f32 = make([]float32, s.size)
+		s.val = tensor.New(tensor.WithShape(n.Shape()...), tensor.WithBacking(s.f32))
+	default:
+		return nil, fmt.Errorf("session: %q: unsupported dtype %v", name, dt)
+	}
+	if init != nil {
+		if err := s.set(init); err != nil {
+			return nil, err
+		}
+	}
+	if err := gorgonia.Let(n, s.val); err != nil {
+		return nil, fmt.Errorf("session: binding %q: %w", name, err)
+	}
+	return s, nil
+}
+
+// set copies vals (one per element, or one for all) into the slot.
+func (s *slot) set(vals []float64) error {
+	if len(vals) != s.size && len(vals) != 1 {
+		return fmt.Errorf("%w: %q holds %d values, got %d", ErrShape, s.name, s.size, len(vals))
+	}
+	switch {
+	case s.sc64 != nil:
+		*s.sc64 = gorgonia.F64(vals[0])
+	case s.sc32 != nil:
+		*s.sc32 = gorgonia.F32(vals[0])
+	case s.f64 != nil && len(vals) == 1:
+		for i := range s.f64 {
+			s.f64[i] = vals[0]
+		}
+	case s.f64 != nil:
+		copy(s.f64, vals)
+	case len(vals) == 1:
+		for i := range s.f32 {
+			s.f32[i] = float32(vals[0])
+		}
+	default:
+		for i, x := range vals {
+			s.f32[i] = float32(x)
+		}
+	}
+	return nil
+}
+
+func (s *slot) fill(x float64) {
+	switch {
+	case s.sc64 != nil:
+		*s.sc64 = gorgonia.F64(x)
+	case s.sc32 != nil:
+		*s.sc32 = gorgonia.F32(x)
+	case s.f64 != nil:
+		for i := range s.f64 {
+			s.f64[i] = x
+		}
+	default:
+		for i := range s.f32 {
+			s.f32[i] = float32(x)
+		}
+	}
+}
+
+// get copies the slot's values into dst (len = size) as float64.
+func (s *slot) get(dst []float64) {
+	switch {
+	case s.sc64 != nil:
+		dst[0] = float64(*s.sc64)
+	case s.sc32 != nil:
+		dst[0] = float64(*s.sc32)
+	case s.f64 != nil:
+		copy(dst, s.f64)
+	default:
+		for i, x := range s.f32 {
+			dst[i] = float64(x)
+		}
+	}
+}
+
+// load copies a value computed by the VM into the slot.
+func (s *slot) load(v gorgonia.Value) error {
+	switch v := v.(type) {
+	case *tensor.Dense:
+		if v.DataSize() != s.size {
+			return fmt.Errorf("%w: %q holds %d values, its next value %d", ErrShape, s.name, s.size, v.DataSize())
+		}
+		switch {
+		case s.f64 != nil && v.Dtype() == tensor.Float64:
+			copy(s.f64, v.Float64s())
+			return nil
+		case s.f32 != nil && v.Dtype() == tensor.Float32:
+			copy(s.f32, v.Float32s())
+			return nil
+		case s.sc64 != nil && v.Dtype() == tensor.Float64:
+			*s.sc64 = gorgonia.F64(v.Float64s()[0])
+			return nil
+		case s.sc32 != nil && v.Dtype() == tensor.Float32:
+			*s.sc32 = gorgonia.F32(v.Float32s()[0])
+			return nil
+		}
+	case *gorgonia.F64:
+		if s.sc64 != nil {
+			*s.sc64 = *v
+			return nil
+		}
+	case *gorgonia.F32:
+		if s.sc32 != nil {
+			*s.sc32 = *v
+			return nil
+		}
+	}
+	return fmt.Errorf("session: %q: cannot load a %T (%v) into a %v state", s.name, v, dtypeOf(v), s.node.Dtype())
+}
+
+func dtypeOf(v gorgonia.Value) any {
+	if v == nil {
+		return "nil"
+	}
+	return v.Dtype()
+}
+
+// Option configures a Session. Options do not depend on their order.
+type Option func(*config)
+
+type config struct {
+	vmOpts   []gorgonia.VMOpt
+	checkNaN bool
+}
+
+// WithNaNWatch makes every run fail with an error naming the node when an op
+// produces NaN or Inf (gorgonia's WithNaNWatch and WithInfWatch).
+func WithNaNWatch() Option {
+	return func(c *config) { c.checkNaN = true }
+}
+
+// WithVMOptions passes options to gorgonia's tape machine (logging, tracing).
+func WithVMOptions(opts ...gorgonia.VMOpt) Option {
+	return func(c *config) { c.vmOpts = append(c.vmOpts, opts...) }
+}
+
+// Session compiles a graph once and runs it step by step, carrying the state
+// on the host.
+type Session struct {
+	g      *graph.Graph
+	vm     gorgonia.VM
+	states []*slot
+	slots  map[string]*slot           // states, inputs and params by name
+	reads  map[string]*gorgonia.Value // nexts and outputs by name
+	sample int
+	closed bool
+}
+
+// New compiles g and binds its states (to their initial values), inputs (to
+// zeros) and params. A graph can be compiled by one session only: New adds
+// read nodes to it.
+func New(g *graph.Graph, opts ...Option) (s *Session, err error) {
+	if g == nil {
+		return nil, errors.New("session: nil graph")
+	}
+	if err := g.Validate(); err != nil {
+		return nil, fmt.Errorf("session: %w", err)
+	}
+	var c config
+	for _, o := range opts {
+		o(&c)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, fmt.Errorf("session: compiling the graph: gorgonia panicked: %v", r)
+		}
+	}()
+	if err := g.MarkCompiled(); err != nil {
+		return nil, fmt.Errorf("session: %w", err)
+	}
+	s = &Session{g: g, slots: map[string]*slot{}, reads: map[string]*gorgonia.Value{}}
+	for _, st := range g.States() {
+		sl, err := newSlot(st.Name, st.Node, st.Init)
+		if err != nil {
+			return nil, err
+		}
+		sl.kind = "state"
+		sl.next = new(gorgonia.Value)
+		gorgonia.Read(st.Next, sl.next)
+		s.reads[st.Name+graph.NextSuffix] = sl.next
+		s.states = append(s.states, sl)
+		s.slots[st.Name] = sl
+	}
+	for _, in := range g.Inputs() {
+		sl, err := newSlot(in.Name, in.Node, nil)
+		if err != nil {
+			return nil, err
+		}
+		sl.kind = "input"
+		s.slots[in.Name] = sl
+	}
+	for _, p := range g.Params() {
+		s.slots[p.Name] = &slot{name: p.Name, node: p.Node, val: p.Value, kind: "param"}
+	}
+	for _, o := range g.Outputs() {
+		if _, dup := s.reads[o.Name]; dup {
+			continue
+		}
+		v := new(gorgonia.Value)
+		gorgonia.Read(o.Node, v)
+		s.reads[o.Name] = v
+	}
+	vmOpts := append([]gorgonia.VMOpt(nil), c.vmOpts...)
+	if c.checkNaN {
+		vmOpts = append(vmOpts, gorgonia.WithNaNWatch(), gorgonia.WithInfWatch())
+	}
+	s.vm = gorgonia.NewTapeMachine(g.ExprGraph(), vmOpts...)
+	return s, nil
+}
+
+// Close releases the VM. A closed session returns ErrClosed.
+func (s *Session) Close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	return s.vm.Close()
+}
+
+// Graph returns the session's graph.
+func (s *Session) Graph() *graph.Graph { return s.g }
+
+// Sample returns the index of the sample the state holds: the number of
+// steps taken since New.
+func (s *Session) Sample() int { return s.sample }
+
+func (s *Session) slot(name string) (*slot, error) {
+	sl, ok := s.slots[name]
+	if !ok {
+		return nil, fmt.Errorf("session: %w: %q", ErrUnknownNode, name)
+	}
+	return sl, nil
+}
+
+// SetInput copies values into the input (or state) name; it implements
+// graph.InputWriter.
+func (s *Session) SetInput(name string, values []float64) error {
+	sl, err := s.slot(name)
+	if err != nil {
+		return err
+	}
+	if sl.kind == "param" {
+		return fmt.Errorf("session: %q is a param, not an input", name)
+	}
+	return sl.set(values)
+}
+
+// FillInput sets every element of the input name to x; it implements
+// graph.InputWriter.
+func (s *Session) FillInput(name string, x float64) error {
+	sl, err := s.slot(name)
+	if err != nil {
+		return err
+	}
+	if sl.kind == "param" {
+		return fmt.Errorf("session: %q is a param, not an input", name)
+	}
+	sl.fill(x)
+	return nil
+}
+
+// State returns a copy of the current value of the state name, as float64.
+func (s *Session) State(name string) ([]float64, error) {
+	sl, err := s.slot(name)
+	if err != nil {
+		return nil, err
+	}
+	if sl.kind != "state" {
+		return nil, fmt.Errorf("session: %q is not a state", name)
+	}
+	out := make([]float64, sl.size)
+	sl.get(out)
+	return out, nil
+}
+
+// SetState overwrites the state name (a single value fills it).
+func (s *Session) SetState(name string, values []float64) error {
+	sl, err := s.slot(name)
+	if err != nil {
+		return err
+	}
+	if sl.kind != "state" {
+		return fmt.Errorf("session: %q is not a state", name)
+	}
+	return sl.set(values)
+}
+
+// View gives read access to a state's host values without copying: exactly
+// one of F64 and F32 is non-nil (scalars are not viewable). The slices stay
+// valid for the life of the session and change with every step.
+type View struct {
+	F64 []float64
+	F32 []float32
+}
+
+// StateView returns a View of the state name.
+func (s *Session) StateView(name string) (View, error) {
+	sl, err := s.slot(name)
+	if err != nil {
+		return View{}, err
+	}
+	if sl.kind != "state" || (sl.f64 == nil && sl.f32 == nil) {
+		return View{}, fmt.Errorf("session: %q is not a tensor state", name)
+	}
+	return View{F64: sl.f64, F32: sl.f32}, nil
+}
+
+// Fetched returns the value of the output or next value name computed by
+// the last run. It is owned by the session and valid until the next run.
+func (s *Session) Fetched(name string) (gorgonia.Value, error) {
+	r, ok := s.reads[name]
+	if !ok {
+		return nil, fmt.Errorf("session: %w: %q is not an output or next value", ErrUnknownNode, name)
+	}
+	return *r, nil
+}
+
+func (s *Session) feed(feeds Feeds) error {
+	for name, v := range feeds {
+		if err := s.SetInput(name, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// exec runs the tape once and resets the machine (without the reset the
+// next run does nothing).
+func (s *Session) exec() (err error) {
+	if s.closed {
+		return ErrClosed
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("session: run at sample %d: gorgonia panicked: %v", s.sample, r)
+		}
+		s.vm.Reset()
+	}()
+	if err := s.vm.RunAll(); err != nil {
+		return fmt.Errorf("session: run at sample %d: %w", s.sample, err)
+	}
+	return nil
+}
+
+// commit copies every next value into its state.
+func (s *Session) commit() error {
+	for _, sl := range s.states {
+		if err := sl.load(*sl.next); err != nil {
+			return err
+		}
+	}
+	s.sample++
+	return nil
+}
+
+// Run feeds feeds, evaluates the graph on the current state and returns the
+// values named in fetches, in order, without advancing the state: TF's
+// sess.run(fetches, feed_dict). A fetch names a state (its current value), a
+// state's next value ("net/v:next"), an input, a param or an output. The
+// values are owned by the session and valid until its next run; Clone them
+// to keep them.
+func (s *Session) Run(fetches []string, feeds Feeds) ([]gorgonia.Value, error) {
+	out := make([]gorgonia.Value, len(fetches))
+	for _, f := range fetches {
+		if _, ok := s.reads[f]; ok {
+			continue
+		}
+		if _, ok := s.slots[f]; !ok {
+			return nil, fmt.Errorf("session: fetch: %w: %q", ErrUnknownNode, f)
+		}
+	}
+	if err := s.feed(feeds); err != nil {
+		return nil, err
+	}
+	if err := s.exec(); err != nil {
+		return nil, err
+	}
+	for i, f := range fetches {
+		if r, ok := s.reads[f]; ok {
+			out[i] = *r
+			continue
+		}
+		out[i] = s.slots[f].val
+	}
+	return out, nil
+}
+
+// Step feeds feeds, runs one step and carries every state to its next value.
+func (s *Session) Step(feeds Feeds) error {
+	if err := s.feed(feeds); err != nil {
+		return err
+	}
+	if err := s.exec(); err != nil {
+		return err
+	}
+	return s.commit()
+}
+
+// checkEvery is how often (in steps) Steps looks at its context.
+const checkEvery = 32
+
+// Steps runs n steps. Before each step feeder (if not nil) writes the step's
+// inputs; every recorder sees the current sample before the first step and
+// each new sample after a step. It checks ctx every few steps and returns
+// ctx's error, wrapped, when it is done; the state then holds the last
+// completed step. Our code allocates nothing per step (the recorders
+// preallocate in Begin).
+func (s *Session) Steps(ctx context.Context, n int, feeder graph.Feeder, recorders ...Recorder) error {
+	if n < 0 {
+		return fmt.Errorf("session: Steps: n = %d must be >= 0", n)
+	}
+	if s.closed {
+		return ErrClosed
+	}
+	for _, r := range recorders {
+		if err := r.Begin(s, s.sample, n); err != nil {
+			return fmt.Errorf("session: recorder: %w", err)
+		}
+	}
+	record := func() error {
+		for _, r := range recorders {
+			if err := r.Record(s, s.sample); err != nil {
+				return fmt.Errorf("session: recorder at sample %d: %w", s.sample, err)
+			}
+		}
+		return nil
+	}
+	if err := record(); err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		if i%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("session: stopped at sample %d: %w", s.sample, err)
+			}
+		}
+		if feeder != nil {
+			if err := feeder.Feed(s.sample, s); err != nil {
+				return fmt.Errorf("session: feeding step %d: %w", s.sample, err)
+			}
+		}
+		if err := s.exec(); err != nil {
+			return err
+		}
+		if err := s.commit(); err != nil {
+			return err
+		}
+		if err := record(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
