@@ -1,0 +1,60 @@
+// Package ops provides the custom gorgonia Ops of the spiking-network
+// simulator: a spike non-linearity with surrogate gradients, a counter-based
+// Bernoulli (Poisson) spike source, an elementwise select and a stop-gradient.
+//
+// # Overview
+//
+// gorgonia's comparison ops have no gradient, it has no random op whose draws
+// are reproducible across runs, and it has no stop-gradient. This package
+// fills those gaps with small Ops that work on raw *gorgonia.Node values; it
+// imports only gorgonia, its hm type library, tensor and the standard
+// library. Build nodes with Apply, which validates the op, checks the
+// children and turns gorgonia's panics into errors:
+//
+//	fired, err := ops.Apply(ops.Spike{Threshold: 30, Surrogate: ops.DefaultSuperSpike()}, v)
+//
+// # Ops
+//
+//   - Spike: out = 1 where x >= Threshold else 0; its gradient is
+//     grad·h'(x - Threshold) for a Surrogate h' such as SuperSpike.
+//   - Bernoulli: (rate in Hz, step) → spikes with p = rate·DtMs·1e-3 per
+//     element, keyed by (Seed, Stream, step, element index). Not differentiable.
+//   - Where: (cond, a, b) → a where cond != 0, else b; a and b may be
+//     scalars. Differentiable with respect to a and b.
+//   - StopGradient: the identity forward, a zero gradient backward.
+//
+// Every op implements gorgonia's Op, SDOp (DiffWRT, SymDiff) and
+// UsePreallocDoer, accepts Float64 and Float32 values of any shape (gorgonia
+// scalars included), and writes every behaviour-changing field into WriteHash:
+// gorgonia merges nodes whose op hash, children and type agree, so two ops
+// that differ in a field must hash differently. Do allocates only its output;
+// UsePreallocDo allocates nothing. gorgonia's tape machine may hand
+// UsePreallocDo a register that held another node's value, even one of the
+// op's own inputs: the ops check its shape and dtype, and read input element i
+// before writing output element i, so aliasing is safe.
+//
+// # Randomness
+//
+// There is no global generator. Uniform(seed, stream, step, index) is a pure
+// function: Philox4x32-10 (Salmon et al., SC'11) of the counter
+// [index, stream, step lo, step hi] under the key [seed lo, seed hi], so a
+// spike train does not depend on how a run is split into calls, graphs or
+// threads, and can be resumed at any step. BernoulliDraw and Bernoulli.Prob
+// let a plain-Go reference reproduce the op's draws exactly. Index and stream
+// must not exceed MaxIndex.
+//
+// # Error handling
+//
+// No function panics on bad input. Errors start with "ops: " and name the
+// op, and for a bad spike probability also the element index, the rate, DtMs
+// and p. Bernoulli rejects p outside [0, 1] instead of clipping it. Validate
+// methods check parameters; Apply calls them, and Do and SymDiff check again.
+// Apply and the SymDiff methods recover panics raised inside gorgonia and
+// return them as errors.
+//
+// # Concurrency
+//
+// The ops are immutable values without shared state; any number of
+// goroutines may use them, and Uniform, at the same time. A gorgonia graph or
+// machine is not safe for concurrent use; that is gorgonia's rule, not ours.
+package ops

@@ -1,0 +1,71 @@
+package ops_test
+
+import (
+	"fmt"
+
+	"github.com/spikegraph/spikegraph/ops"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+func ExampleBernoulli() {
+	op := ops.Bernoulli{Seed: 1, Stream: 0, DtMs: 0.5}
+	rate := tensor.New(tensor.WithShape(4), tensor.WithBacking([]float64{0, 2000, 200, 2000}))
+	out, err := op.Do(rate, gorgonia.NewF64(0))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(out.Data(), op.Prob(2000))
+	_, err = op.Do(tensor.New(tensor.WithShape(1), tensor.WithBacking([]float64{2500})), gorgonia.NewF64(0))
+	fmt.Println(err)
+	// Output:
+	// [0 1 0 1] 1
+	// ops: Bernoulli{seed=1,stream=0,dt=0.5ms}: spike probability p = rate*dt*1e-3 at index 0 is 1.25 (rate 2500 Hz, DtMs 0.5 ms), outside [0, 1]
+}
+
+func ExampleUniform() {
+	// The draw depends only on its key, so it can be recomputed anywhere.
+	a := ops.Uniform(42, 0, 7, 3)
+	b := ops.Uniform(42, 0, 7, 3)
+	fmt.Println(a == b, a >= 0 && a < 1, ops.BernoulliDraw(42, 0, 7, 3, 1))
+	// Output: true true true
+}
+
+// ExampleSpike differentiates Sum(Spike(v)) through the SuperSpike surrogate:
+// the gradient at v is h'(v - 30) = 1/(10·|v - 30| + 1)^2.
+func ExampleSpike() {
+	g := gorgonia.NewGraph()
+	v := gorgonia.NewVector(g, tensor.Float64, gorgonia.WithShape(3), gorgonia.WithName("v"))
+	fired, err := ops.Apply(ops.Spike{Threshold: 30, Surrogate: ops.DefaultSuperSpike()}, v)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cost, err := gorgonia.Sum(fired)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	grads, err := gorgonia.Grad(cost, v)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var spikes, dv gorgonia.Value
+	gorgonia.Read(fired, &spikes)
+	gorgonia.Read(grads[0], &dv)
+	m := gorgonia.NewTapeMachine(g)
+	defer m.Close()
+	if err := gorgonia.Let(v, tensor.New(tensor.WithBacking([]float64{29.9, 30, 31}))); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := m.RunAll(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%v %.4f\n", spikes.Data(), dv.Data())
+	m.Reset()
+	// Output: [0 1 1] [0.2500 1.0000 0.0083]
+}

@@ -1,0 +1,77 @@
+package ops
+
+// Philox4x32-10 is the counter-based generator of Salmon, Moraes, Dror and
+// Shaw (2011), "Parallel random numbers: as easy as 1, 2, 3", Proceedings of
+// SC'11 (ACM/IEEE conference on high performance computing). The multipliers
+// and Weyl key increments below are the ones published there and used by the
+// authors' Random123 library.
+const (
+	philoxM0 = 0xD2511F53 // round multiplier for word 0
+	philoxM1 = 0xCD9E8D57 // round multiplier for word 2
+	philoxW0 = 0x9E3779B9 // key increment for key word 0 (golden ratio)
+	philoxW1 = 0xBB67AE85 // key increment for key word 1 (sqrt(3)-1)
+
+	philoxRounds = 10
+)
+
+// MaxIndex is the largest element index and the largest stream number that
+// Uniform, BernoulliDraw and the Bernoulli op accept. Each fills one 32-bit
+// word of the Philox counter, so an op over more than MaxIndex+1 elements
+// returns an error instead of repeating draws.
+const MaxIndex = 1<<32 - 1
+
+// Philox4x32 returns the Philox4x32-10 bijection of the counter ctr under the
+// key key: ten rounds, with the key bumped by the Weyl constants before each
+// round after the first (Salmon et al. 2011). The result matches the known
+// answers of the Random123 distribution's kat_vectors file.
+func Philox4x32(ctr [4]uint32, key [2]uint32) [4]uint32 {
+	return philox4x32R(philoxRounds, ctr, key)
+}
+
+// philox4x32R runs r rounds of Philox4x32. It exists so that tests can also
+// check the 7-round known answers, which exercise the same round function.
+func philox4x32R(r int, ctr [4]uint32, key [2]uint32) [4]uint32 {
+	for i := 0; i < r; i++ {
+		if i > 0 {
+			key[0] += philoxW0
+			key[1] += philoxW1
+		}
+		p0 := uint64(philoxM0) * uint64(ctr[0])
+		p1 := uint64(philoxM1) * uint64(ctr[2])
+		hi0, lo0 := uint32(p0>>32), uint32(p0)
+		hi1, lo1 := uint32(p1>>32), uint32(p1)
+		ctr = [4]uint32{hi1 ^ ctr[1] ^ key[0], lo1, hi0 ^ ctr[3] ^ key[1], lo0}
+	}
+	return ctr
+}
+
+// Uniform returns a uniform draw in [0, 1) keyed by (seed, stream, step,
+// index). The draw is a pure function of its four arguments, so it does not
+// depend on how a simulation is split into runs, threads or resumes.
+//
+// The key is the seed split into two words (low, high); the counter is
+// [index, stream, low word of step, high word of step]. The first two output
+// words of Philox4x32 form a 64-bit integer (w0<<32 | w1) whose top 53 bits,
+// times 2^-53, give the result; every multiple of 2^-53 in [0, 1) is equally
+// likely.
+//
+// index and stream must not exceed MaxIndex: only their low 32 bits are used,
+// so the value for larger arguments is undefined (it repeats other draws).
+// Callers check this; the Bernoulli op does. Uniform does not allocate.
+func Uniform(seed, stream, step, index uint64) float64 {
+	out := Philox4x32(
+		[4]uint32{uint32(index), uint32(stream), uint32(step), uint32(step >> 32)},
+		[2]uint32{uint32(seed), uint32(seed >> 32)},
+	)
+	x := uint64(out[0])<<32 | uint64(out[1])
+	return float64(x>>11) * 0x1p-53
+}
+
+// BernoulliDraw reports whether element i of the Bernoulli op with the given
+// seed and stream spikes at the given step when its spike probability is p:
+// it is Uniform(seed, stream, step, uint64(i)) < p. A plain-Go reference that
+// computes p exactly as Bernoulli.Prob does reproduces the op bit for bit.
+// i must lie in [0, MaxIndex].
+func BernoulliDraw(seed, stream, step uint64, i int, p float64) bool {
+	return Uniform(seed, stream, step, uint64(i)) < p
+}

@@ -1,0 +1,166 @@
+package ops
+
+import (
+	"math"
+	"testing"
+)
+
+// Known answers for Philox4x32 from the kat_vectors file of the Random123
+// distribution (D. E. Shaw Research), as reproduced in
+// DEShawResearch/Random123-Boost, libs/random/test/test_philox.cpp
+// (commit 916db91ae4c6fd8324ef054a518851321ab41f91), test_kat_philox4x32:
+// columns are counter (4 words), key (2 words), expected output (4 words).
+var philoxKAT = []struct {
+	name   string
+	rounds int
+	ctr    [4]uint32
+	key    [2]uint32
+	want   [4]uint32
+}{
+	{"zeros/10", 10, [4]uint32{0, 0, 0, 0}, [2]uint32{0, 0},
+		[4]uint32{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}},
+	{"ones/10", 10, [4]uint32{0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}, [2]uint32{0xffffffff, 0xffffffff},
+		[4]uint32{0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}},
+	{"pi/10", 10, [4]uint32{0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, [2]uint32{0xa4093822, 0x299f31d0},
+		[4]uint32{0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}},
+	{"zeros/7", 7, [4]uint32{0, 0, 0, 0}, [2]uint32{0, 0},
+		[4]uint32{0x5f6fb709, 0x0d893f64, 0x4f121f81, 0x4f730a48}},
+	{"ones/7", 7, [4]uint32{0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}, [2]uint32{0xffffffff, 0xffffffff},
+		[4]uint32{0x5207ddc2, 0x45165e59, 0x4d8ee751, 0x8c52f662}},
+	{"pi/7", 7, [4]uint32{0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, [2]uint32{0xa4093822, 0x299f31d0},
+		[4]uint32{0x4dfccaba, 0x190a87f0, 0xc47362ba, 0xb6b5242a}},
+}
+
+func TestPhilox4x32KnownAnswers(t *testing.T) {
+	t.Parallel()
+	for _, tc := range philoxKAT {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := philox4x32R(tc.rounds, tc.ctr, tc.key)
+			if got != tc.want {
+				t.Errorf("philox4x32R(%d, %08x, %08x) = %08x, want %08x", tc.rounds, tc.ctr, tc.key, got, tc.want)
+			}
+			if tc.rounds == 10 {
+				if got := Philox4x32(tc.ctr, tc.key); got != tc.want {
+					t.Errorf("Philox4x32(%08x, %08x) = %08x, want %08x", tc.ctr, tc.key, got, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// TestUniformKnownAnswers checks Uniform's mapping of (seed, stream, step,
+// index) onto Philox's key and counter, and of the output onto [0, 1), with
+// the three 10-round known answers: the expected value is the top 53 bits of
+// w0<<32|w1 of the published output, times 2^-53.
+func TestUniformKnownAnswers(t *testing.T) {
+	t.Parallel()
+	want := func(w0, w1 uint32) float64 { return float64((uint64(w0)<<32|uint64(w1))>>11) / (1 << 53) }
+	cases := []struct {
+		name                      string
+		seed, stream, step, index uint64
+		want                      float64
+	}{
+		{"zeros", 0, 0, 0, 0, want(0x6627e8d5, 0xe169c58d)},
+		{"ones", math.MaxUint64, MaxIndex, math.MaxUint64, MaxIndex, want(0x408f276d, 0x41c83b0e)},
+		{"pi", 0x299f31d0a4093822, 0x85a308d3, 0x0370734413198a2e, 0x243f6a88, want(0xd16cfe09, 0x94fdcceb)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := Uniform(tc.seed, tc.stream, tc.step, tc.index); got != tc.want {
+				t.Errorf("Uniform = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestUniformMoments compares the mean and variance of n draws with the
+// uniform distribution's 1/2 and 1/12. The standard error of the mean is
+// sqrt(1/12/n); that of the sample variance is sqrt((mu4 - sigma^4)/n) with
+// mu4 = 1/80 and sigma^4 = 1/144, i.e. sqrt(1/(180 n)). Allowing 5 standard
+// errors gives a false-failure rate below 1e-6 per check (normal tails); a
+// generator that is biased, e.g. one that returns the top 32 bits only for
+// half the draws, or one with values outside [0, 1), fails.
+func TestUniformMoments(t *testing.T) {
+	t.Parallel()
+	const n = 1 << 20
+	var sum, sumSq float64
+	for i := uint64(0); i < n; i++ {
+		// Walk index, step and stream together so all counter words vary.
+		u := Uniform(12345, i%7, i/3, i)
+		if !(u >= 0 && u < 1) {
+			t.Fatalf("Uniform draw %d = %v, outside [0, 1)", i, u)
+		}
+		sum += u
+		sumSq += u * u
+	}
+	mean := sum / n
+	variance := sumSq/n - mean*mean
+	seMean := math.Sqrt(1.0 / 12 / n)
+	seVar := math.Sqrt(1.0 / 180 / n)
+	if math.Abs(mean-0.5) > 5*seMean {
+		t.Errorf("mean = %v, want 0.5 ± %v (5 SE)", mean, 5*seMean)
+	}
+	if math.Abs(variance-1.0/12) > 5*seVar {
+		t.Errorf("variance = %v, want %v ± %v (5 SE)", variance, 1.0/12, 5*seVar)
+	}
+}
+
+// TestUniformNeighboursUncorrelated checks that draws whose keys differ by one
+// in a single argument are never equal and are uncorrelated. For independent
+// pairs the sample correlation has standard error about 1/sqrt(n); 5 standard
+// errors (0.0158 for n = 1e5) bounds it with a false-failure rate below 1e-6.
+// Equal draws have probability 2^-53 per pair, so any equality is a bug (for
+// example, an argument that does not reach the counter or key).
+func TestUniformNeighboursUncorrelated(t *testing.T) {
+	t.Parallel()
+	const n = 100000
+	cases := []struct {
+		name string
+		pair func(i uint64) (float64, float64)
+	}{
+		{"index", func(i uint64) (float64, float64) { return Uniform(7, 3, 11, i), Uniform(7, 3, 11, i+1) }},
+		{"step", func(i uint64) (float64, float64) { return Uniform(7, 3, i, 11), Uniform(7, 3, i+1, 11) }},
+		{"step high word", func(i uint64) (float64, float64) { return Uniform(7, 3, i, 11), Uniform(7, 3, i+1<<32, 11) }},
+		{"seed", func(i uint64) (float64, float64) { return Uniform(i, 3, 11, 5), Uniform(i+1, 3, 11, 5) }},
+		{"seed high word", func(i uint64) (float64, float64) { return Uniform(i, 3, 11, 5), Uniform(i+1<<32, 3, 11, 5) }},
+		{"stream", func(i uint64) (float64, float64) { return Uniform(7, i, 11, 5), Uniform(7, i+1, 11, 5) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var sx, sy, sxx, syy, sxy float64
+			for i := uint64(0); i < n; i++ {
+				x, y := tc.pair(i)
+				if x == y {
+					t.Fatalf("pair %d: equal draws %v", i, x)
+				}
+				sx += x
+				sy += y
+				sxx += x * x
+				syy += y * y
+				sxy += x * y
+			}
+			cov := sxy/n - sx/n*sy/n
+			r := cov / math.Sqrt((sxx/n-sx/n*sx/n)*(syy/n-sy/n*sy/n))
+			if bound := 5 / math.Sqrt(n); math.Abs(r) > bound {
+				t.Errorf("correlation = %v, want |r| <= %v (5 SE)", r, bound)
+			}
+		})
+	}
+}
+
+func TestUniformDoesNotAllocate(t *testing.T) {
+	var sink float64
+	allocs := testing.AllocsPerRun(1000, func() {
+		sink += Uniform(1, 2, 3, 4)
+		if BernoulliDraw(1, 2, 3, 4, 0.5) {
+			sink++
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("Uniform and BernoulliDraw allocate %v times per call, want 0", allocs)
+	}
+	_ = sink
+}

@@ -1,0 +1,343 @@
+package ops
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+	"math"
+
+	"github.com/chewxy/hm"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Surrogate is a surrogate gradient for the Heaviside spike non-linearity:
+// the forward pass stays a step, and backpropagation uses a smooth h'(x) in
+// place of its derivative (Neftci, Mostafa and Zenke 2019, IEEE Signal
+// Processing Magazine 36(6):51-63).
+type Surrogate interface {
+	// String names the surrogate and its parameters, e.g. "SuperSpike{β=10}".
+	String() string
+	// Deriv adds the nodes computing h'(x) elementwise to x's graph, where
+	// x = input - threshold; the result has x's shape and dtype.
+	Deriv(x *gorgonia.Node) (*gorgonia.Node, error)
+	// WriteHash writes the surrogate's type and every parameter to h, so
+	// that Spike ops with different surrogates stay distinct nodes.
+	WriteHash(h hash.Hash)
+}
+
+// SuperSpike is the fast-sigmoid surrogate of Zenke and Ganguli (2018),
+// "SuperSpike: supervised learning in multilayer spiking neural networks",
+// Neural Computation 30(6):1514-1541. Forward: the Heaviside step. Backward:
+//
+//	h'(x) = 1 / (Beta·|x| + 1)^2,
+//
+// which is the derivative of the fast sigmoid f(x) = x / (1 + Beta·|x|)
+// (Smooth). h' is positive, even, and peaks at h'(0) = 1; it falls to 1/4 at
+// |x| = 1/Beta. The default Beta is 10 (DefaultSuperSpike); choose Beta for
+// the scale of x (with x in mV, Beta = 10 gives h' = 1/4 at 0.1 mV).
+type SuperSpike struct {
+	Beta float64 // steepness in 1/(units of x), e.g. 1/mV; positive and finite
+}
+
+// DefaultSuperSpike returns SuperSpike{Beta: 10}.
+func DefaultSuperSpike() SuperSpike { return SuperSpike{Beta: 10} }
+
+// Validate reports whether Beta is positive and finite.
+func (s SuperSpike) Validate() error {
+	if !(s.Beta > 0) || math.IsInf(s.Beta, 0) {
+		return fmt.Errorf("ops: SuperSpike: Beta (%g) must be positive and finite", s.Beta)
+	}
+	return nil
+}
+
+// String returns e.g. "SuperSpike{β=10}".
+func (s SuperSpike) String() string { return fmt.Sprintf("SuperSpike{β=%g}", s.Beta) }
+
+// Deriv returns the node 1 / (Beta·|x| + 1)^2, built from gorgonia's Abs,
+// Mul, Add, Square and Inverse, in x's dtype.
+func (s SuperSpike) Deriv(x *gorgonia.Node) (retVal *gorgonia.Node, err error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if x == nil {
+		return nil, fmt.Errorf("ops: %v: Deriv of a nil node", s)
+	}
+	err = guard(Spike{Surrogate: s}, func() error {
+		dt, err := nodeDtype(x)
+		if err != nil {
+			return err
+		}
+		beta, err := constant(dt, s.Beta)
+		if err != nil {
+			return err
+		}
+		one, err := constant(dt, 1)
+		if err != nil {
+			return err
+		}
+		n, err := gorgonia.Abs(x)
+		if err != nil {
+			return err
+		}
+		if n, err = gorgonia.Mul(n, beta); err != nil {
+			return err
+		}
+		if n, err = gorgonia.Add(n, one); err != nil {
+			return err
+		}
+		if n, err = gorgonia.Square(n); err != nil {
+			return err
+		}
+		retVal, err = gorgonia.Inverse(n)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ops: %v: Deriv: %w", s, err)
+	}
+	return retVal, nil
+}
+
+// WriteHash writes a type tag and the bits of Beta to h.
+func (s SuperSpike) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "ops.SuperSpike{beta=%016x}", math.Float64bits(s.Beta))
+}
+
+// Smooth returns the fast sigmoid x / (1 + Beta·|x|), the function whose
+// derivative is the surrogate (DerivAt). It is for references and tests.
+func (s SuperSpike) Smooth(x float64) float64 { return x / (1 + s.Beta*math.Abs(x)) }
+
+// DerivAt returns h'(x) = 1 / (Beta·|x| + 1)^2 in plain Go, the value the
+// node built by Deriv computes.
+func (s SuperSpike) DerivAt(x float64) float64 {
+	d := s.Beta*math.Abs(x) + 1
+	return 1 / (d * d)
+}
+
+// Spike is a gorgonia Op for the spike non-linearity with a surrogate
+// gradient. Forward, elementwise:
+//
+//	out[i] = 1 if x[i] >= Threshold else 0
+//
+// with x's shape and dtype (for Float32 inputs the comparison is done in
+// float64; NaN gives 0). Backward, it returns grad · h'(x - Threshold) with
+// h' from Surrogate, because the true derivative is zero almost everywhere.
+type Spike struct {
+	Threshold float64   // spike threshold in the units of x (e.g. mV); finite
+	Surrogate Surrogate // surrogate derivative; non-nil and valid
+}
+
+// Validate reports whether Threshold is finite and Surrogate is non-nil and,
+// if it has a Validate method, valid.
+func (op Spike) Validate() error {
+	if math.IsNaN(op.Threshold) || math.IsInf(op.Threshold, 0) {
+		return fmt.Errorf("ops: Spike: Threshold (%g) must be finite", op.Threshold)
+	}
+	if op.Surrogate == nil {
+		return fmt.Errorf("ops: Spike: Surrogate is nil")
+	}
+	if v, ok := op.Surrogate.(validator); ok {
+		if err := v.Validate(); err != nil {
+			return fmt.Errorf("ops: Spike: %w", err)
+		}
+	}
+	return nil
+}
+
+// Arity returns 1.
+func (op Spike) Arity() int { return 1 }
+
+// Type returns a → a.
+func (op Spike) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	return hm.NewFnType(a, a)
+}
+
+// InferShape returns the shape of x.
+func (op Spike) InferShape(inputs ...gorgonia.DimSizer) (tensor.Shape, error) {
+	return unaryShape(op, inputs)
+}
+
+// Do applies the step function into a newly allocated value.
+func (op Spike) Do(inputs ...gorgonia.Value) (gorgonia.Value, error) {
+	x, err := op.check(inputs)
+	if err != nil {
+		return nil, err
+	}
+	out, view, err := newLike(inputs[0], x.dt)
+	if err != nil {
+		return nil, fmt.Errorf("ops: %v: %w", op, err)
+	}
+	op.step(x, view)
+	return out, nil
+}
+
+// ReturnsPtr returns false: the output is a new value.
+func (op Spike) ReturnsPtr() bool { return false }
+
+// CallsExtern returns false.
+func (op Spike) CallsExtern() bool { return false }
+
+// OverwritesInput returns -1: no input is overwritten.
+func (op Spike) OverwritesInput() int { return -1 }
+
+// WriteHash writes a type tag, the bits of Threshold and the surrogate's own
+// hash input (its type and parameters) to h.
+func (op Spike) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "ops.Spike{threshold=%016x,surrogate=", math.Float64bits(op.Threshold))
+	if op.Surrogate == nil {
+		fmt.Fprint(h, "nil")
+	} else {
+		fmt.Fprintf(h, "%T:", op.Surrogate)
+		op.Surrogate.WriteHash(h)
+	}
+	fmt.Fprint(h, "}")
+}
+
+// Hashcode returns the 32-bit FNV-1a hash of WriteHash's output.
+func (op Spike) Hashcode() uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
+
+// String returns e.g. "Spike{threshold=30,SuperSpike{β=10}}".
+func (op Spike) String() string {
+	return fmt.Sprintf("Spike{threshold=%g,%v}", op.Threshold, op.Surrogate)
+}
+
+// UsePreallocDo applies the step function into prealloc, which must have x's
+// shape and dtype, and returns it. It does not allocate.
+func (op Spike) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia.Value) (gorgonia.Value, error) {
+	x, err := op.check(inputs)
+	if err != nil {
+		return nil, err
+	}
+	view, err := preallocView(prealloc, x.dt, inputs[0].Shape())
+	if err != nil {
+		return nil, fmt.Errorf("ops: %v: %w", op, err)
+	}
+	op.step(x, view)
+	return prealloc, nil
+}
+
+// DiffWRT returns [true]: Spike passes the surrogate gradient to x.
+func (op Spike) DiffWRT(inputs int) []bool { return allTrue(inputs) }
+
+// SymDiff returns [grad · h'(x - Threshold)], built from gorgonia primitives
+// and the surrogate's Deriv.
+func (op Spike) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (retVal gorgonia.Nodes, err error) {
+	if err := op.Validate(); err != nil {
+		return nil, err
+	}
+	if len(inputs) != 1 || inputs[0] == nil || grad == nil {
+		return nil, fmt.Errorf("ops: %v: SymDiff needs one input and a gradient", op)
+	}
+	err = guard(op, func() error {
+		x := inputs[0]
+		dt, err := nodeDtype(x)
+		if err != nil {
+			return err
+		}
+		th, err := constant(dt, op.Threshold)
+		if err != nil {
+			return err
+		}
+		xm, err := gorgonia.Sub(x, th)
+		if err != nil {
+			return err
+		}
+		d, err := op.Surrogate.Deriv(xm)
+		if err != nil {
+			return err
+		}
+		g, err := gorgonia.HadamardProd(grad, d)
+		if err != nil {
+			return err
+		}
+		retVal = gorgonia.Nodes{g}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ops: %v: SymDiff: %w", op, err)
+	}
+	return retVal, nil
+}
+
+// checkChildren checks x's dtype before the node is built.
+func (op Spike) checkChildren(children []*gorgonia.Node) error {
+	return floatChild(op, children)
+}
+
+// check validates the op and the input of Do and UsePreallocDo.
+func (op Spike) check(inputs []gorgonia.Value) (floatView, error) {
+	if len(inputs) != 1 {
+		return floatView{}, arityError(op, len(inputs))
+	}
+	if err := op.Validate(); err != nil {
+		return floatView{}, err
+	}
+	x, err := viewOf(inputs[0])
+	if err != nil {
+		return floatView{}, fmt.Errorf("ops: %v: %w", op, err)
+	}
+	return x, nil
+}
+
+// step writes the Heaviside step of x - Threshold into out; out may alias x.
+func (op Spike) step(x, out floatView) {
+	switch x.dt {
+	case tensor.Float32:
+		for i, v := range x.f32 {
+			var s float32
+			if float64(v) >= op.Threshold {
+				s = 1
+			}
+			out.f32[i] = s
+		}
+	default:
+		for i, v := range x.f64 {
+			var s float64
+			if v >= op.Threshold {
+				s = 1
+			}
+			out.f64[i] = s
+		}
+	}
+}
+
+// unaryShape returns the single input shape of a unary op.
+func unaryShape(op gorgonia.Op, inputs []gorgonia.DimSizer) (tensor.Shape, error) {
+	if len(inputs) != 1 {
+		return nil, fmt.Errorf("ops: %v: got %d shapes, want 1", op, len(inputs))
+	}
+	s, err := shapeOf(inputs[0], op.String())
+	if err != nil {
+		return nil, err
+	}
+	return s.Clone(), nil
+}
+
+// floatChild checks that a unary op has one child of a supported dtype.
+func floatChild(op gorgonia.Op, children []*gorgonia.Node) error {
+	if len(children) != 1 {
+		return fmt.Errorf("ops: %v: got %d children, want 1", op, len(children))
+	}
+	dt, err := nodeDtype(children[0])
+	if err != nil {
+		return err
+	}
+	if !isFloat(dt) {
+		return fmt.Errorf("ops: %v: input has dtype %v, want float64 or float32", op, dt)
+	}
+	return nil
+}
+
+// allTrue returns a slice of n true values.
+func allTrue(n int) []bool {
+	d := make([]bool, n)
+	for i := range d {
+		d[i] = true
+	}
+	return d
+}
