@@ -1,0 +1,261 @@
+package izhikevich
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/spikegraph/spikegraph/graph"
+	"github.com/spikegraph/spikegraph/ops"
+)
+
+// Params are the parameters of one Izhikevich cell class (dimensionless as
+// in the paper; with v in mV and t in ms).
+type Params struct {
+	A float64 // time scale of the recovery variable u (1/ms); > 0
+	B float64 // sensitivity of u to v; finite
+	C float64 // after-spike reset value of v (mV); below the peak
+	D float64 // after-spike increment of u; finite
+}
+
+// RegularSpiking returns the excitatory regular-spiking class:
+// a = 0.02, b = 0.2, c = -65, d = 8 (Izhikevich 2003, Fig. 2).
+func RegularSpiking() Params { return Params{A: 0.02, B: 0.2, C: -65, D: 8} }
+
+// FastSpiking returns the inhibitory fast-spiking class used by the course:
+// a = 0.1, b = 0.2, c = -65, d = 2 (Rasch 2012, Step 3; Izhikevich 2003 gives
+// d = 2 for FS).
+func FastSpiking() Params { return Params{A: 0.1, B: 0.2, C: -65, D: 2} }
+
+// DefaultVPeak is the course's spike cut-off (mV).
+const DefaultVPeak = 35.0
+
+// RestV and RestU are the rest state the course starts every neuron in.
+const (
+	RestV = -70.0 // mV
+	RestU = -14.0 // b*v = 0.2 * -70
+)
+
+// Cells holds per-neuron parameters; all slices have the population's size.
+type Cells struct {
+	A, B, C, D []float64
+}
+
+// Uniform returns n cells of class p.
+func Uniform(n int, p Params) Cells {
+	c := Cells{A: make([]float64, n), B: make([]float64, n), C: make([]float64, n), D: make([]float64, n)}
+	for i := 0; i < n; i++ {
+		c.Set(i, p)
+	}
+	return c
+}
+
+// Set gives neuron i the class p.
+func (c Cells) Set(i int, p Params) {
+	c.A[i], c.B[i], c.C[i], c.D[i] = p.A, p.B, p.C, p.D
+}
+
+// Len returns the number of neurons.
+func (c Cells) Len() int { return len(c.A) }
+
+// Validate checks sizes and values against the peak vpeak.
+func (c Cells) Validate(vpeak float64) error {
+	n := len(c.A)
+	if n == 0 {
+		return errors.New("izhikevich: no cells")
+	}
+	if len(c.B) != n || len(c.C) != n || len(c.D) != n {
+		return fmt.Errorf("izhikevich: cells: %d a, %d b, %d c, %d d values (want equal)", n, len(c.B), len(c.C), len(c.D))
+	}
+	for i := 0; i < n; i++ {
+		for _, x := range []struct {
+			name string
+			v    float64
+		}{{"a", c.A[i]}, {"b", c.B[i]}, {"c", c.C[i]}, {"d", c.D[i]}} {
+			if math.IsNaN(x.v) || math.IsInf(x.v, 0) {
+				return fmt.Errorf("izhikevich: neuron %d: %s = %v is not finite", i, x.name, x.v)
+			}
+		}
+		if c.C[i] >= vpeak {
+			return fmt.Errorf("izhikevich: neuron %d: c (%g mV) must be below the peak (%g mV)", i, c.C[i], vpeak)
+		}
+	}
+	return nil
+}
+
+// Scheme is the order of operations within one step (see the package doc).
+type Scheme int
+
+const (
+	// Course is the course's scheme: a spiking sample resets without
+	// integration.
+	Course Scheme = iota
+	// NotebookReset is the notebook's cells In [10] and In [12]: reset, then
+	// integrate in the same step.
+	NotebookReset
+	// NotebookHost is the notebook's cells In [13] and In [32]: reset v,
+	// integrate, and add d to u on the crossing step.
+	NotebookHost
+)
+
+// String names the scheme.
+func (s Scheme) String() string {
+	switch s {
+	case Course:
+		return "course"
+	case NotebookReset:
+		return "notebook-reset"
+	case NotebookHost:
+		return "notebook-host"
+	}
+	return fmt.Sprintf("Scheme(%d)", int(s))
+}
+
+// Config describes a population.
+type Config struct {
+	Cells  Cells
+	DtMs   float64 // time step (ms); > 0
+	VPeak  float64 // spike cut-off (mV); the stored v of a spiking sample
+	Scheme Scheme
+	// Surrogate is the spike's surrogate derivative for training; nil means
+	// ops.DefaultSuperSpike(). The forward pass does not depend on it.
+	Surrogate ops.Surrogate
+}
+
+// NewConfig returns a course-scheme config with peak DefaultVPeak.
+func NewConfig(cells Cells, dtMs float64) Config {
+	return Config{Cells: cells, DtMs: dtMs, VPeak: DefaultVPeak, Scheme: Course}
+}
+
+// Validate checks the config.
+func (c Config) Validate() error {
+	if !(c.DtMs > 0) || math.IsInf(c.DtMs, 0) {
+		return fmt.Errorf("izhikevich: dt = %v ms must be > 0 and finite", c.DtMs)
+	}
+	if math.IsNaN(c.VPeak) || math.IsInf(c.VPeak, 0) {
+		return fmt.Errorf("izhikevich: vpeak = %v is not finite", c.VPeak)
+	}
+	if c.Scheme < Course || c.Scheme > NotebookHost {
+		return fmt.Errorf("izhikevich: unknown scheme %d", int(c.Scheme))
+	}
+	return c.Cells.Validate(c.VPeak)
+}
+
+// State holds the nodes of a population's state variables, each [n].
+type State struct {
+	V     *graph.Node // membrane potential (mV); vpeak at a spiking sample
+	U     *graph.Node // recovery variable
+	Fired *graph.Node // 1 where the neuron spiked at this sample, else 0
+}
+
+// Population is a declared population: its config, the params its steps use
+// and its state variables.
+type Population struct {
+	Config
+	State      // the state variables, bound by the session
+	a, b, c, d *graph.Node
+	k          consts
+}
+
+type consts struct{ c004, c5, c140, dt, peak *graph.Node }
+
+// Declare adds a population's state variables ("v", "u", "fired"), params
+// ("a", "b", "c", "d") and constants to b's scope, starting at v0 and u0 (one
+// value each for every neuron, or one per neuron).
+func Declare(b *graph.Builder, cfg Config, v0, u0 []float64) (*Population, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	n := cfg.Cells.Len()
+	fired := make([]float64, n)
+	for i := range fired {
+		vi := v0[0]
+		if len(v0) == n {
+			vi = v0[i]
+		}
+		if vi >= cfg.VPeak {
+			fired[i] = 1
+		}
+	}
+	p := &Population{Config: cfg}
+	p.V = b.State("v", v0, n)
+	p.U = b.State("u", u0, n)
+	p.Fired = b.State("fired", fired, n)
+	p.a = b.Param("a", cfg.Cells.A, n)
+	p.b = b.Param("b", cfg.Cells.B, n)
+	p.c = b.Param("c", cfg.Cells.C, n)
+	p.d = b.Param("d", cfg.Cells.D, n)
+	p.k = consts{b.Const("k0.04", 0.04), b.Const("k5", 5), b.Const("k140", 140), b.Const("dt", cfg.DtMs), b.Const("vpeak", cfg.VPeak)}
+	if err := b.Err(); err != nil {
+		return nil, fmt.Errorf("izhikevich: declare %q: %w", b.Name(""), err)
+	}
+	return p, nil
+}
+
+// euler returns one Euler step from (v, u) with input current i:
+// v + dt*((0.04v+5)v + 140 - u + i) and u + dt*(a(bv - u)).
+func (p *Population) euler(b *graph.Builder, v, u, i *graph.Node) (vE, uE *graph.Node) {
+	dv := b.Sub(b.Add(b.Mul(b.Add(b.Mul(p.k.c004, v), p.k.c5), v), p.k.c140), u)
+	if i != nil {
+		dv = b.Add(dv, i)
+	}
+	vE = b.Add(v, b.Mul(p.k.dt, dv))
+	du := b.Mul(p.a, b.Sub(b.Mul(p.b, v), u))
+	uE = b.Add(u, b.Mul(p.k.dt, du))
+	return vE, uE
+}
+
+func (p *Population) spike(b *graph.Builder, v *graph.Node) *graph.Node {
+	sur := p.Surrogate
+	if sur == nil {
+		sur = ops.DefaultSuperSpike()
+	}
+	return b.Apply(ops.Spike{Threshold: p.VPeak, Surrogate: sur}, v)
+}
+
+func (p *Population) where(b *graph.Builder, cond, x, y *graph.Node) *graph.Node {
+	return b.Apply(ops.Where{}, cond, x, y)
+}
+
+// Step adds one step from state s with input current i ([n]; nil for none) and
+// returns the next state. It is pure: it only adds nodes to b's graph.
+func (p *Population) Step(b *graph.Builder, s State, i *graph.Node) (State, error) {
+	var next State
+	switch p.Scheme {
+	case Course:
+		vE, uE := p.euler(b, s.V, s.U, i)
+		v := p.where(b, s.Fired, p.c, vE)
+		next.U = p.where(b, s.Fired, b.Add(s.U, p.d), uE)
+		next.Fired = p.spike(b, v)
+		next.V = p.where(b, next.Fired, p.k.peak, v)
+	case NotebookReset:
+		vIn := p.where(b, s.Fired, p.c, s.V)
+		uIn := p.where(b, s.Fired, b.Add(s.U, p.d), s.U)
+		v, u := p.euler(b, vIn, uIn, i)
+		next.U = u
+		next.Fired = p.spike(b, v)
+		next.V = p.where(b, next.Fired, p.k.peak, v)
+	case NotebookHost:
+		vIn := p.where(b, s.Fired, p.c, s.V)
+		v, u := p.euler(b, vIn, s.U, i)
+		next.Fired = p.spike(b, v)
+		next.V = p.where(b, next.Fired, p.k.peak, v)
+		next.U = p.where(b, next.Fired, b.Add(s.U, p.d), u)
+	}
+	if err := b.Err(); err != nil {
+		return State{}, fmt.Errorf("izhikevich: step %q (%v): %w", b.Name(""), p.Scheme, err)
+	}
+	return next, nil
+}
+
+// Carry pairs the population's state variables with next (graph.Builder's
+// SetNext for v, u and fired).
+func (p *Population) Carry(b *graph.Builder, next State) error {
+	b.SetNext(p.V, next.V)
+	b.SetNext(p.U, next.U)
+	b.SetNext(p.Fired, next.Fired)
+	if err := b.Err(); err != nil {
+		return fmt.Errorf("izhikevich: carry %q: %w", b.Name(""), err)
+	}
+	return nil
+}

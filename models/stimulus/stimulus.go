@@ -1,0 +1,72 @@
+// Package stimulus describes inputs that are switched on in a time window,
+// as per-step feeds for a session.
+//
+// # Overview
+//
+// The course applies its inputs (a current step, Poisson trains) between
+// 200 ms and 700 ms: an input acts on the step from sample k to k+1 when
+// Start < k*dt < Stop (strict on both sides), with k*dt computed as
+// float64(k)*dt, never accumulated.
+//
+// # Concurrency
+//
+// Feeders are read-only values; Feed may run from one goroutine at a time per
+// writer.
+package stimulus
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/spikegraph/spikegraph/graph"
+)
+
+// Window is an open time interval (ms).
+type Window struct {
+	StartMs, StopMs float64
+}
+
+// CourseWindow returns the course's window, 200 ms to 700 ms.
+func CourseWindow() Window { return Window{StartMs: 200, StopMs: 700} }
+
+// Validate checks the window.
+func (w Window) Validate() error {
+	if math.IsNaN(w.StartMs) || math.IsNaN(w.StopMs) || w.StopMs < w.StartMs {
+		return fmt.Errorf("stimulus: window (%v, %v) ms is not an interval", w.StartMs, w.StopMs)
+	}
+	return nil
+}
+
+// Active reports whether the step from sample k to k+1 lies in the window:
+// Start < k*dt < Stop.
+func (w Window) Active(k int, dtMs float64) bool {
+	t := float64(k) * dtMs
+	return w.StartMs < t && t < w.StopMs
+}
+
+// WindowFeeder feeds Values into Input on active steps and zeros otherwise.
+type WindowFeeder struct {
+	Input  string    // the graph input's name
+	Values []float64 // one per element (or one for all)
+	Window Window
+	DtMs   float64
+}
+
+// Feed writes the step's value; it implements graph.Feeder.
+func (f WindowFeeder) Feed(step int, w graph.InputWriter) error {
+	if f.Window.Active(step, f.DtMs) {
+		return w.SetInput(f.Input, f.Values)
+	}
+	return w.FillInput(f.Input, 0)
+}
+
+// At returns the value of element i on step k (for plain-Go references).
+func (f WindowFeeder) At(k, i int) float64 {
+	if !f.Window.Active(k, f.DtMs) {
+		return 0
+	}
+	if len(f.Values) == 1 {
+		return f.Values[0]
+	}
+	return f.Values[i]
+}

@@ -1,0 +1,151 @@
+// Package synapse adds conductance-based synapses with reversal potentials to
+// a graph.
+//
+// # Overview
+//
+// A synapse group connects n_pre presynaptic spike trains to n_post neurons
+// through a weight matrix W [n_post, n_pre] (row: postsynaptic neuron,
+// column: presynaptic train). Each presynaptic train has a conductance g and
+// a reversal potential E (mV). Following the course (Rasch 2012, Steps 2-4):
+//
+//	g <- g + s                     (s: this step's presynaptic spikes, 0/1)
+//	I  = W (g .* E) - (W g) .* v   (v: the postsynaptic potential at sample k)
+//	g <- g * (1 - dt/tau_g)
+//
+// # State and steps
+//
+// The state is g [n_pre]; Step returns the next g and the current I [n_post].
+// OrderNotebookNeat follows the seed notebook's cell In [12] instead: the
+// (W g) .* v term uses g before this step's spikes.
+//
+// # Error handling
+//
+// Config.Validate rejects bad sizes, non-finite values and dt >= tau_g (the
+// decay factor 1 - dt/tau_g would not be positive).
+//
+// # Concurrency
+//
+// Everything here is a value or builds a graph; see package graph.
+package synapse
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/spikegraph/spikegraph/graph"
+)
+
+// Order is where the current reads g relative to this step's spikes.
+type Order int
+
+const (
+	// OrderCourse adds the spikes to g, then computes the current from it.
+	OrderCourse Order = iota
+	// OrderNotebookNeat computes W(g.*E) from g with the spikes and (W g).*v
+	// from g before them, as the notebook's cell In [12] does.
+	OrderNotebookNeat
+)
+
+// Config describes a synapse group.
+type Config struct {
+	NPre, NPost int
+	W           []float64 // [NPost, NPre] row-major; >= 0 and finite
+	E           []float64 // reversal potential per presynaptic train (mV), len NPre
+	TauMs       float64   // conductance decay time constant (ms); > DtMs
+	DtMs        float64   // time step (ms); > 0
+	Order       Order
+}
+
+// Validate checks sizes and values.
+func (c Config) Validate() error {
+	if c.NPre < 1 || c.NPost < 1 {
+		return fmt.Errorf("synapse: sizes %d x %d must be >= 1", c.NPost, c.NPre)
+	}
+	if len(c.W) != c.NPre*c.NPost {
+		return fmt.Errorf("synapse: W has %d values, want %d x %d", len(c.W), c.NPost, c.NPre)
+	}
+	if len(c.E) != c.NPre {
+		return fmt.Errorf("synapse: E has %d values, want %d", len(c.E), c.NPre)
+	}
+	for i, w := range c.W {
+		if math.IsNaN(w) || math.IsInf(w, 0) {
+			return fmt.Errorf("synapse: W[%d, %d] = %v is not finite", i/c.NPre, i%c.NPre, w)
+		}
+	}
+	for i, e := range c.E {
+		if math.IsNaN(e) || math.IsInf(e, 0) {
+			return fmt.Errorf("synapse: E[%d] = %v is not finite", i, e)
+		}
+	}
+	if !(c.DtMs > 0) || math.IsInf(c.DtMs, 0) {
+		return fmt.Errorf("synapse: dt = %v ms must be > 0 and finite", c.DtMs)
+	}
+	if !(c.TauMs > c.DtMs) || math.IsInf(c.TauMs, 0) {
+		return fmt.Errorf("synapse: tau_g = %v ms must be finite and exceed dt = %v ms (the decay factor 1 - dt/tau_g must be positive)", c.TauMs, c.DtMs)
+	}
+	if c.Order < OrderCourse || c.Order > OrderNotebookNeat {
+		return fmt.Errorf("synapse: unknown order %d", int(c.Order))
+	}
+	return nil
+}
+
+// Decay returns the per-step decay factor 1 - dt/tau_g.
+func (c Config) Decay() float64 { return 1 - c.DtMs/c.TauMs }
+
+// Group is a declared synapse group: its config, params and state g.
+type Group struct {
+	Config
+	G     *graph.Node // conductance state [NPre]
+	w, e  *graph.Node
+	decay *graph.Node
+	zero  *graph.Node
+	zeroE bool
+}
+
+// Declare adds the state "g" (zeros), the params "W" and "E" and the decay
+// constant to b's scope.
+func Declare(b *graph.Builder, cfg Config) (*Group, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Group{Config: cfg, zeroE: true}
+	for _, e := range cfg.E {
+		if e != 0 {
+			s.zeroE = false
+		}
+	}
+	s.G = b.State("g", []float64{0}, cfg.NPre)
+	s.w = b.Param("W", cfg.W, cfg.NPost, cfg.NPre)
+	if s.zeroE {
+		s.zero = b.Const("zero", 0)
+	} else {
+		s.e = b.Param("E", cfg.E, cfg.NPre)
+	}
+	s.decay = b.Const("decay", cfg.Decay())
+	if err := b.Err(); err != nil {
+		return nil, fmt.Errorf("synapse: declare %q: %w", b.Name(""), err)
+	}
+	return s, nil
+}
+
+// Step adds one step: with presynaptic spikes pre [NPre] and postsynaptic
+// potential v [NPost] it returns the next g and the current I [NPost]. When
+// every E is 0 the W(g.*E) term is left out (it is exactly zero).
+func (s *Group) Step(b *graph.Builder, g, pre, v *graph.Node) (gNext, i *graph.Node, err error) {
+	gIn := b.Add(g, pre)
+	gv := gIn
+	if s.Order == OrderNotebookNeat {
+		gv = g
+	}
+	i = b.Mul(b.MatVec(s.w, gv), v)
+	if s.zeroE {
+		i = b.Sub(s.zero, i)
+	} else {
+		i = b.Sub(b.MatVec(s.w, b.Mul(gIn, s.e)), i)
+	}
+	gNext = b.Mul(s.decay, gIn)
+	if err := b.Err(); err != nil {
+		return nil, nil, fmt.Errorf("synapse: step %q: %w", b.Name(""), err)
+	}
+	return gNext, i, nil
+}
