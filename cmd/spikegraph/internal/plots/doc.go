@@ -1,0 +1,40 @@
+// Package plots renders the PNG figures of a spikegraph run with
+// gonum.org/v1/plot: a membrane-voltage trace and a spike raster.
+//
+// # Overview
+//
+// [TracePNG] draws one neuron's voltage over time as a line. [RasterPNG]
+// draws spikes as the seed notebook does: inhibitory neurons' spikes in red
+// on the bottom rows (row = rank among inhibitory neurons), excitatory
+// neurons' spikes in black above them (row = number of inhibitory neurons +
+// rank among excitatory neurons), time in ms on x from 0 to the duration,
+// neuron rows on y from 0 to N. Each has a Save*PNG variant that writes a
+// file. Figures are [WidthInches] × [HeightInches] at [DPI].
+//
+// # State and steps
+//
+// Rendering keeps its cost bounded at any input size. A trace with more
+// than [SamplesPerColumn] samples per pixel column of the plot area (about
+// 1,400 samples in all) is decimated to the minimum and maximum
+// of each pixel column of the plot area and drawn as a filled band between
+// them, so spike peaks and troughs stay visible. A
+// raster with more than [MaxRasterEvents] events is drawn binned: one bin
+// per pixel of the plot area in time and at most one bin per neuron row,
+// coloured red or black by the population with more spikes in the bin
+// and shaded from light (one spike) to full colour (the fullest bin) on a
+// log scale. The title then says "binned".
+//
+// # Error handling
+//
+// Inputs are validated before anything is drawn or written; errors start
+// with "plots:" and name the offending index. The functions never panic
+// on bad input. The Save*PNG variants create the file only after the
+// figure has rendered, but a write error can leave a partial file: write
+// into a staging area (package outdir) when that matters.
+//
+// # Concurrency
+//
+// The functions keep no state of their own and may be called from several
+// goroutines. They use gonum/plot's default fonts, which gonum/plot loads
+// once and shares.
+package plots

@@ -1,0 +1,427 @@
+package plots
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"io"
+	"math"
+	"os"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+const (
+	// WidthInches is the width of every figure, in inches.
+	WidthInches = 8
+	// HeightInches is the height of every figure, in inches.
+	HeightInches = 4
+	// DPI is the resolution of every figure, in pixels per inch, so a
+	// figure is 768 × 384 pixels.
+	DPI = vgimg.DefaultDPI
+
+	// SamplesPerColumn is the number of samples per pixel column of the
+	// plot area (about 700 columns) above which TracePNG decimates a trace
+	// to the minimum and maximum per column. The rasterizer's cost grows
+	// with the square of the area that a line zigzags over, so a noisy
+	// trace drawn sample by sample takes seconds from a few thousand samples
+	// on (18 s at 20,000); decimated, any trace takes well under a second.
+	SamplesPerColumn = 2
+	// MaxRasterEvents is the number of events above which RasterPNG draws
+	// a binned raster instead of one dot per spike.
+	MaxRasterEvents = 50000
+)
+
+// Colours of the two populations, as in the seed notebook.
+var (
+	inhColor = color.NRGBA{R: 255, A: 255}
+	excColor = color.NRGBA{A: 255}
+)
+
+// Trace is a voltage trace of one neuron.
+type Trace struct {
+	// Title is drawn above the plot; empty for none.
+	Title string
+	// TMs are the sample times in ms: finite and non-decreasing, at least
+	// one.
+	TMs []float64
+	// V are the values at TMs (membrane voltage in mV by default): finite,
+	// as many as TMs.
+	V []float64
+	// YLabel labels the y axis; empty means "v (mV)".
+	YLabel string
+}
+
+// Event is one spike.
+type Event struct {
+	// TMs is the spike time in ms, in [0, Raster.DurationMs].
+	TMs float64
+	// Neuron is the index of the neuron that spiked, in [0, Raster.N).
+	Neuron int
+}
+
+// Raster is the spikes of a population of N neurons.
+type Raster struct {
+	// Title is drawn above the plot; empty for none.
+	Title string
+	// DurationMs is the simulated time in ms: finite and > 0. The x axis
+	// spans [0, DurationMs].
+	DurationMs float64
+	// N is the number of neurons, ≥ 1. The y axis spans [0, N].
+	N int
+	// Inh marks inhibitory neurons (true) and excitatory ones (false);
+	// len(Inh) == N.
+	Inh []bool
+	// Events are the spikes, in any order; may be empty.
+	Events []Event
+}
+
+// figure is a plot bound to a canvas of the standard size.
+type figure struct {
+	p      *plot.Plot
+	canvas vgimg.PngCanvas
+	dc     draw.Canvas
+}
+
+// newFigure returns an empty plot with the given labels and axis ranges and
+// its canvas.
+func newFigure(title, xLabel, yLabel string, xmin, xmax, ymin, ymax float64) figure {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = xLabel
+	p.Y.Label.Text = yLabel
+	p.X.Min, p.X.Max = xmin, xmax
+	p.Y.Min, p.Y.Max = ymin, ymax
+	c := vgimg.NewWith(vgimg.UseWH(WidthInches*vg.Inch, HeightInches*vg.Inch), vgimg.UseDPI(DPI))
+	return figure{p: p, canvas: vgimg.PngCanvas{Canvas: c}, dc: draw.New(c)}
+}
+
+// dataPixels returns the size of the plot area in pixels, at least 1×1.
+// Plotters without glyph boxes do not change it, so it may be called
+// before they are added. It fixes the axis ranges (equal bounds are
+// widened by gonum/plot as it would when drawing).
+func (f figure) dataPixels() (w, h int) {
+	da := f.p.DataCanvas(f.dc)
+	size := da.Size()
+	w = int(math.Round(size.X.Dots(DPI)))
+	h = int(math.Round(size.Y.Dots(DPI)))
+	return max(w, 1), max(h, 1)
+}
+
+// write draws the plot and writes the PNG to w.
+func (f figure) write(w io.Writer, what string) error {
+	f.p.Draw(f.dc)
+	if _, err := f.canvas.WriteTo(w); err != nil {
+		return fmt.Errorf("plots: write %s: %w", what, err)
+	}
+	return nil
+}
+
+// save renders with render (which must not write before it has rendered)
+// and writes the result to a new file at path.
+func save(path string, render func() (figure, error), what string) error {
+	f, err := render()
+	if err != nil {
+		return err
+	}
+	f.p.Draw(f.dc)
+	out, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("plots: save %s: %w", what, err)
+	}
+	if _, err := f.canvas.WriteTo(out); err != nil {
+		_ = out.Close()
+		return fmt.Errorf("plots: save %s to %s: %w", what, path, err)
+	}
+	if err := out.Close(); err != nil {
+		return fmt.Errorf("plots: save %s to %s: %w", what, path, err)
+	}
+	return nil
+}
+
+// validate checks tr and returns the range of its values.
+func (tr Trace) validate() (vmin, vmax float64, err error) {
+	if len(tr.TMs) == 0 {
+		return 0, 0, fmt.Errorf("plots: trace %q: no samples", tr.Title)
+	}
+	if len(tr.V) != len(tr.TMs) {
+		return 0, 0, fmt.Errorf("plots: trace %q: %d values for %d times", tr.Title, len(tr.V), len(tr.TMs))
+	}
+	vmin, vmax = math.Inf(1), math.Inf(-1)
+	for i, t := range tr.TMs {
+		v := tr.V[i]
+		switch {
+		case math.IsNaN(t) || math.IsInf(t, 0):
+			return 0, 0, fmt.Errorf("plots: trace %q: time %d is %v", tr.Title, i, t)
+		case math.IsNaN(v) || math.IsInf(v, 0):
+			return 0, 0, fmt.Errorf("plots: trace %q: value %d is %v", tr.Title, i, v)
+		case i > 0 && t < tr.TMs[i-1]:
+			return 0, 0, fmt.Errorf("plots: trace %q: time %d (%v) is before time %d (%v)", tr.Title, i, t, i-1, tr.TMs[i-1])
+		}
+		vmin, vmax = math.Min(vmin, v), math.Max(vmax, v)
+	}
+	return vmin, vmax, nil
+}
+
+// renderTrace validates tr and lays out its figure.
+func renderTrace(tr Trace) (figure, error) {
+	vmin, vmax, err := tr.validate()
+	if err != nil {
+		return figure{}, err
+	}
+	ylabel := tr.YLabel
+	if ylabel == "" {
+		ylabel = "v (mV)"
+	}
+	t0, t1 := tr.TMs[0], tr.TMs[len(tr.TMs)-1]
+	f := newFigure(tr.Title, "time (ms)", ylabel, t0, t1, vmin, vmax)
+	if cols, _ := f.dataPixels(); len(tr.TMs) > SamplesPerColumn*cols {
+		ps, err := envelopePlotters(envelope(tr.TMs, tr.V, cols))
+		if err != nil {
+			return figure{}, fmt.Errorf("plots: trace %q: %w", tr.Title, err)
+		}
+		f.p.Add(ps...)
+		return f, nil
+	}
+	pts := make(plotter.XYs, len(tr.TMs))
+	for i := range pts {
+		pts[i] = plotter.XY{X: tr.TMs[i], Y: tr.V[i]}
+	}
+	line, err := plotter.NewLine(pts)
+	if err != nil {
+		return figure{}, fmt.Errorf("plots: trace %q: %w", tr.Title, err)
+	}
+	f.p.Add(line)
+	return f, nil
+}
+
+// column is the range of a trace's values within one pixel column.
+type column struct {
+	t      float64 // time in ms at which the column is drawn
+	lo, hi float64 // least and greatest value in the column
+}
+
+// envelope splits the time range of ts into cols equal columns and returns
+// the range of vs in each column that holds samples, in time order. The
+// first column is placed at the first time and the last at the last time.
+// ts must be sorted and not empty; cols must be at least 1.
+func envelope(ts, vs []float64, cols int) []column {
+	t0, span := ts[0], ts[len(ts)-1]-ts[0]
+	out := make([]column, 0, cols)
+	cur := -1
+	for i, t := range ts {
+		c := 0
+		if span > 0 {
+			c = min(int((t-t0)/span*float64(cols)), cols-1)
+		}
+		if c != cur {
+			cur = c
+			out = append(out, column{t: t0 + (float64(c)+0.5)/float64(cols)*span, lo: vs[i], hi: vs[i]})
+			continue
+		}
+		col := &out[len(out)-1]
+		col.lo, col.hi = math.Min(col.lo, vs[i]), math.Max(col.hi, vs[i])
+	}
+	out[0].t, out[len(out)-1].t = ts[0], ts[len(ts)-1]
+	return out
+}
+
+// envelopePlotters draws the envelope as a band filled between the least
+// and greatest values, outlined by both. A band, unlike a line through
+// every minimum and maximum, costs the rasterizer little where the trace
+// oscillates within every column.
+func envelopePlotters(cols []column) ([]plot.Plotter, error) {
+	upper := make(plotter.XYs, len(cols))
+	lower := make(plotter.XYs, len(cols))
+	ring := make(plotter.XYs, 0, 2*len(cols))
+	for i, c := range cols {
+		upper[i] = plotter.XY{X: c.t, Y: c.hi}
+		lower[i] = plotter.XY{X: c.t, Y: c.lo}
+	}
+	ring = append(ring, upper...)
+	for i := len(lower) - 1; i >= 0; i-- {
+		ring = append(ring, lower[i])
+	}
+	band, err := plotter.NewPolygon(ring)
+	if err != nil {
+		return nil, err
+	}
+	band.Color = color.Black
+	band.LineStyle.Width = 0
+	hi, err := plotter.NewLine(upper)
+	if err != nil {
+		return nil, err
+	}
+	lo, err := plotter.NewLine(lower)
+	if err != nil {
+		return nil, err
+	}
+	return []plot.Plotter{band, hi, lo}, nil
+}
+
+// TracePNG draws tr as a line plot (x "time (ms)", y tr.YLabel) and writes
+// it to w as a PNG of WidthInches × HeightInches at DPI.
+func TracePNG(w io.Writer, tr Trace) error {
+	f, err := renderTrace(tr)
+	if err != nil {
+		return err
+	}
+	return f.write(w, "trace")
+}
+
+// SaveTracePNG is TracePNG into a new file at path, created only after tr
+// is validated and drawn.
+func SaveTracePNG(path string, tr Trace) error {
+	return save(path, func() (figure, error) { return renderTrace(tr) }, "trace")
+}
+
+// validate checks r.
+func (r Raster) validate() error {
+	switch {
+	case r.N < 1:
+		return fmt.Errorf("plots: raster %q: N = %d, want ≥ 1", r.Title, r.N)
+	case len(r.Inh) != r.N:
+		return fmt.Errorf("plots: raster %q: len(Inh) = %d, want N = %d", r.Title, len(r.Inh), r.N)
+	case math.IsNaN(r.DurationMs) || math.IsInf(r.DurationMs, 0) || r.DurationMs <= 0:
+		return fmt.Errorf("plots: raster %q: DurationMs = %v, want finite and > 0", r.Title, r.DurationMs)
+	}
+	for i, e := range r.Events {
+		if e.Neuron < 0 || e.Neuron >= r.N {
+			return fmt.Errorf("plots: raster %q: event %d: neuron %d outside [0, %d)", r.Title, i, e.Neuron, r.N)
+		}
+		if !(e.TMs >= 0 && e.TMs <= r.DurationMs) { // also rejects NaN
+			return fmt.Errorf("plots: raster %q: event %d: time %v ms outside [0, %v]", r.Title, i, e.TMs, r.DurationMs)
+		}
+	}
+	return nil
+}
+
+// rows returns each neuron's raster row: inhibitory neurons first by rank,
+// then excitatory neurons by rank.
+func rows(inh []bool) []int {
+	nInh := 0
+	for _, b := range inh {
+		if b {
+			nInh++
+		}
+	}
+	row := make([]int, len(inh))
+	ri, re := 0, nInh
+	for i, b := range inh {
+		if b {
+			row[i], ri = ri, ri+1
+		} else {
+			row[i], re = re, re+1
+		}
+	}
+	return row
+}
+
+// renderRaster validates r and lays out its figure.
+func renderRaster(r Raster) (figure, error) {
+	if err := r.validate(); err != nil {
+		return figure{}, err
+	}
+	f := newFigure(r.Title, "time (ms)", "neuron", 0, r.DurationMs, 0, float64(r.N))
+	row := rows(r.Inh)
+	if len(r.Events) > MaxRasterEvents {
+		binned(f, r, row)
+		return f, nil
+	}
+	var inh, exc plotter.XYs
+	for _, e := range r.Events {
+		xy := plotter.XY{X: e.TMs, Y: float64(row[e.Neuron])}
+		if r.Inh[e.Neuron] {
+			inh = append(inh, xy)
+		} else {
+			exc = append(exc, xy)
+		}
+	}
+	for _, set := range []struct {
+		xys plotter.XYs
+		c   color.Color
+	}{{inh, inhColor}, {exc, excColor}} {
+		if len(set.xys) == 0 {
+			continue
+		}
+		s, err := plotter.NewScatter(set.xys)
+		if err != nil {
+			return figure{}, fmt.Errorf("plots: raster %q: %w", r.Title, err)
+		}
+		s.GlyphStyle = draw.GlyphStyle{Color: set.c, Radius: vg.Points(0.75), Shape: draw.BoxGlyph{}}
+		f.p.Add(s)
+	}
+	// Add widens the axes by the dots' extent; keep the notebook's ranges.
+	f.p.X.Min, f.p.X.Max = 0, r.DurationMs
+	f.p.Y.Min, f.p.Y.Max = 0, float64(r.N)
+	return f, nil
+}
+
+// binned adds to f an image of r's events counted in bins of one pixel of
+// the plot area in time and at least one neuron row, and marks the title.
+func binned(f figure, r Raster, row []int) {
+	// The title changes the plot area's height, so set it (one line) first.
+	f.p.Title.Text = r.Title + " (binned)"
+	cols, h := f.dataPixels()
+	nrows := min(h, r.N)
+	nInh := make([]int, cols*nrows)
+	nExc := make([]int, cols*nrows)
+	for _, e := range r.Events {
+		c := min(int(e.TMs/r.DurationMs*float64(cols)), cols-1)
+		b := row[e.Neuron] * nrows / r.N
+		k := (nrows-1-b)*cols + c // image rows run top down
+		if r.Inh[e.Neuron] {
+			nInh[k]++
+		} else {
+			nExc[k]++
+		}
+	}
+	var most int
+	for k := range nInh {
+		most = max(most, nInh[k]+nExc[k])
+	}
+	img := image.NewNRGBA(image.Rect(0, 0, cols, nrows))
+	for k := range nInh {
+		n := nInh[k] + nExc[k]
+		if n == 0 {
+			continue
+		}
+		// Strength from 0.4 (one spike) to 1 (the fullest bin), log scale.
+		s := 1.0
+		if most > 1 {
+			s = 0.4 + 0.6*math.Log(float64(n))/math.Log(float64(most))
+		}
+		fade := uint8(math.Round(255 * (1 - math.Min(s, 1))))
+		c := color.NRGBA{R: fade, G: fade, B: fade, A: 255}
+		if nInh[k] >= nExc[k] {
+			c.R = 255
+		}
+		img.Pix[4*k], img.Pix[4*k+1], img.Pix[4*k+2], img.Pix[4*k+3] = c.R, c.G, c.B, c.A
+	}
+	f.p.Add(plotter.NewImage(img, 0, 0, r.DurationMs, float64(r.N)))
+	f.p.Title.Text = strings.TrimSpace(fmt.Sprintf("%s (binned: %d spikes, bins of %.3g ms × %.3g neurons)",
+		r.Title, len(r.Events), r.DurationMs/float64(cols), float64(r.N)/float64(nrows)))
+}
+
+// RasterPNG draws r as a spike raster (inhibitory spikes red on the bottom
+// rows, excitatory spikes black above them) and writes it to w as a PNG of
+// WidthInches × HeightInches at DPI. Above MaxRasterEvents events it draws
+// a binned raster and says so in the title.
+func RasterPNG(w io.Writer, r Raster) error {
+	f, err := renderRaster(r)
+	if err != nil {
+		return err
+	}
+	return f.write(w, "raster")
+}
+
+// SaveRasterPNG is RasterPNG into a new file at path, created only after r
+// is validated and drawn.
+func SaveRasterPNG(path string, r Raster) error {
+	return save(path, func() (figure, error) { return renderRaster(r) }, "raster")
+}
