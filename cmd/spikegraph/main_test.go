@@ -1,0 +1,312 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"image"
+	_ "image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"gorgonia.org/tensor"
+)
+
+// runCLI runs the command line in-process and returns its status and output.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := realMain(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestRunEveryScenarioEndToEnd(t *testing.T) {
+	cases := []struct {
+		scenario string
+		args     []string
+		n        int
+		png      string
+	}{
+		{"single", nil, 1, "v.png"},
+		{"step2", nil, 1, "v.png"},
+		{"uncoupled", []string{"--n", "300"}, 300, "raster.png"},
+		{"recurrent", []string{"--n", "300", "--dtype", "float32"}, 300, "raster.png"},
+		{"recurrent", []string{"--n", "200", "--notebook"}, 200, "raster.png"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.scenario+strings.Join(tc.args, ""), func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join(t.TempDir(), "out")
+			// 400 ms (800 steps): the window opens at 200 ms, so spikes come.
+			args := append([]string{"run", tc.scenario, "--duration", "400", "--seed", "3", "--out", dir}, tc.args...)
+			code, stdout, stderr := runCLI(t, args...)
+			if code != 0 {
+				t.Fatalf("exit %d, stderr %q", code, stderr)
+			}
+			if !strings.Contains(stdout, "spikes") {
+				t.Errorf("summary on stdout: %q", stdout)
+			}
+			var sum map[string]any
+			b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(b, &sum); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range []string{"scenario", "n", "n_exc", "n_inh", "dt_ms", "duration_ms", "seed", "dtype",
+				"spikes", "rate_exc_hz", "rate_inh_hz", "input_spikes", "wall_s", "steps_per_s"} {
+				if _, ok := sum[k]; !ok {
+					t.Errorf("summary.json lacks %q", k)
+				}
+			}
+			if int(sum["n"].(float64)) != tc.n || sum["duration_ms"].(float64) != 400 || sum["seed"].(float64) != 3 {
+				t.Errorf("summary n=%v duration=%v seed=%v", sum["n"], sum["duration_ms"], sum["seed"])
+			}
+			if int(sum["n_exc"].(float64))+int(sum["n_inh"].(float64)) != tc.n {
+				t.Errorf("n_exc + n_inh != n")
+			}
+			if tc.n == 1 && sum["rate_inh_hz"] != nil {
+				t.Errorf("rate_inh_hz = %v for an empty population, want null", sum["rate_inh_hz"])
+			}
+
+			// spikes.csv: header, time order, count as in the summary.
+			f, err := os.Open(filepath.Join(dir, "spikes.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := csv.NewReader(f).ReadAll()
+			f.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) == 0 || rows[0][0] != "t_ms" || rows[0][1] != "neuron" {
+				t.Fatalf("header %v", rows[:1])
+			}
+			if len(rows)-1 != int(sum["spikes"].(float64)) || len(rows) < 2 {
+				t.Fatalf("%d spike rows, summary says %v", len(rows)-1, sum["spikes"])
+			}
+			prev := -1.0
+			for _, r := range rows[1:] {
+				tm, err1 := strconv.ParseFloat(r[0], 64)
+				nrn, err2 := strconv.Atoi(r[1])
+				if err1 != nil || err2 != nil || tm < prev || nrn < 0 || nrn >= tc.n || tm > 400 {
+					t.Fatalf("bad row %v after t=%v", r, prev)
+				}
+				prev = tm
+			}
+			if sum["rate_exc_hz"] == nil {
+				t.Fatal("rate_exc_hz is null")
+			}
+
+			// v.npy through the tensor package's reader.
+			nf, err := os.Open(filepath.Join(dir, "v.npy"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var v tensor.Dense
+			err = v.ReadNpy(nf)
+			nf.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			shape := v.Shape()
+			if len(shape) != 2 || shape[0] != 801 || shape[1] != len(sum["recorded_neurons"].([]any)) {
+				t.Fatalf("v.npy shape %v", shape)
+			}
+			data := v.Data().([]float64)
+			if data[0] != -70 && data[0] != -65 {
+				t.Fatalf("v.npy starts at %v", data[0])
+			}
+			for _, x := range data {
+				if math.IsNaN(x) || x > 35 {
+					t.Fatalf("v.npy holds %v", x)
+				}
+			}
+
+			// The PNG decodes.
+			pf, err := os.Open(filepath.Join(dir, tc.png))
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, format, err := image.Decode(pf)
+			pf.Close()
+			if err != nil || format != "png" || img.Bounds().Dx() < 100 {
+				t.Fatalf("PNG: %v %q %v", err, format, img)
+			}
+		})
+	}
+}
+
+func TestRunSingleWritesTheEightSpikes(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := runCLI(t, "run", "single", "--out", dir); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "spikes.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "t_ms,neuron\n206.5,0\n256.5,0\n322.5,0\n389,0\n455.5,0\n521.5,0\n587,0\n652.5,0\n"
+	if string(b) != want {
+		t.Fatalf("spikes.csv:\n%s\nwant:\n%s", b, want)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	// Each bad value: exit 2, one line on stderr naming the flag, nothing
+	// written (the output directory is not even created).
+	cases := []struct {
+		name string
+		args []string
+		flag string
+	}{
+		{"dt zero", []string{"single", "--dt", "0"}, "--dt"},
+		{"dt negative", []string{"single", "--dt", "-0.5"}, "--dt"},
+		{"dt NaN", []string{"single", "--dt", "NaN"}, "--dt"},
+		{"dt Inf", []string{"single", "--dt", "Inf"}, "--dt"},
+		{"dt not a number", []string{"single", "--dt", "abc"}, "-dt"},
+		{"dt >= tau_g", []string{"synaptic", "--dt", "10"}, "--dt"},
+		{"dt >= tau_g recurrent", []string{"recurrent", "--dt", "12.5", "--duration", "1000"}, "--dt"},
+		{"duration not whole", []string{"single", "--duration", "100.25"}, "--duration"},
+		{"duration < dt", []string{"single", "--duration", "0.25"}, "--duration"},
+		{"duration NaN", []string{"single", "--duration", "NaN"}, "--duration"},
+		{"duration Inf", []string{"single", "--duration", "+Inf"}, "--duration"},
+		{"duration negative", []string{"single", "--duration", "-5"}, "--duration"},
+		{"n zero", []string{"uncoupled", "--n", "0"}, "--n"},
+		{"n negative", []string{"recurrent", "--n", "-4"}, "--n"},
+		{"n too large", []string{"recurrent", "--n", "1000000"}, "--n"},
+		{"n for single", []string{"single", "--n", "10"}, "--n"},
+		{"unknown scenario", []string{"step9"}, "scenario"},
+		{"missing scenario", []string{"--seed", "2"}, "SCENARIO"},
+		{"unknown dtype", []string{"single", "--dtype", "float16"}, "--dtype"},
+		{"unknown flag", []string{"single", "--speed", "2"}, "speed"},
+		{"seed negative", []string{"single", "--seed", "-1"}, "-seed"},
+		{"extra argument", []string{"single", "extra"}, "extra"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join(t.TempDir(), "out")
+			args := append([]string{"run"}, tc.args...)
+			args = append(args, "--out", dir)
+			code, stdout, stderr := runCLI(t, args...)
+			if code != exitUsage {
+				t.Fatalf("exit %d, want 2 (stderr %q)", code, stderr)
+			}
+			if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.flag) {
+				t.Fatalf("stderr %q: want one line naming %q", stderr, tc.flag)
+			}
+			if stdout != "" {
+				t.Fatalf("stdout %q", stdout)
+			}
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				t.Fatalf("output directory exists after bad input: %v", err)
+			}
+		})
+	}
+}
+
+func TestUnwritableOut(t *testing.T) {
+	// A path below a regular file cannot be created, even by root.
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "run", "single", "--out", filepath.Join(file, "sub"))
+	if code != exitUsage || !strings.Contains(stderr, "--out") || strings.Count(stderr, "\n") != 1 {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if b, _ := os.ReadFile(file); string(b) != "x" {
+		t.Fatal("the file was changed")
+	}
+}
+
+func TestRerunReplacesOutputsAndKeepsUserFiles(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, e := runCLI(t, "run", "uncoupled", "--n", "50", "--duration", "300", "--out", dir); code != 0 {
+		t.Fatal(e)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, e := runCLI(t, "run", "single", "--duration", "300", "--out", dir); code != 0 {
+		t.Fatal(e)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "raster.png")); !os.IsNotExist(err) {
+		t.Error("raster.png of the previous run survived")
+	}
+	for _, f := range []string{"v.png", "summary.json", "notes.txt"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if !strings.Contains(string(b), `"scenario": "single"`) {
+		t.Errorf("summary.json is not the new run's: %s", b)
+	}
+}
+
+func TestInterruptedRunLeavesPreviousOutputs(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, e := runCLI(t, "run", "single", "--out", dir); code != 0 {
+		t.Fatal(e)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "summary.json"))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := dispatch(ctx, []string{"run", "recurrent", "--n", "100", "--out", dir}, &out, &errb)
+	if code != exitInterrupted {
+		t.Fatalf("exit %d, want %d (%s)", code, exitInterrupted, errb.String())
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if !bytes.Equal(before, after) {
+		t.Fatal("an interrupted run changed summary.json")
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".spikegraph-staging") {
+			t.Fatalf("staging folder %s left behind", e.Name())
+		}
+	}
+}
+
+func TestHelpAndUnknownCommand(t *testing.T) {
+	if code, out, _ := runCLI(t, "help"); code != 0 || !strings.Contains(out, "130") {
+		t.Fatalf("help: exit %d, %q", code, out)
+	}
+	if code, out, _ := runCLI(t, "run", "-h"); code != 0 || !strings.Contains(out, "--duration") {
+		t.Fatalf("run -h: exit %d, %q", code, out)
+	}
+	if code, _, e := runCLI(t, "fly"); code != exitUsage || !strings.Contains(e, "fly") {
+		t.Fatalf("unknown command: exit %d, %q", code, e)
+	}
+	if code, _, _ := runCLI(t); code != exitUsage {
+		t.Fatalf("no command: exit %d", code)
+	}
+}
+
+func TestGraphCommand(t *testing.T) {
+	code, out, e := runCLI(t, "graph", "recurrent", "--n", "20")
+	if code != 0 {
+		t.Fatal(e)
+	}
+	for _, name := range []string{"net/v\tstate", "net/v:next\tnext", "in/rate\tinput", "syn_rec/W\tparam", "in/spikes\toutput", "step\tstate"} {
+		if !strings.Contains(out, name) {
+			t.Errorf("graph listing lacks %q:\n%s", name, out)
+		}
+	}
+	code, out, _ = runCLI(t, "graph", "single", "--format", "dot")
+	if code != 0 || !strings.HasPrefix(strings.TrimSpace(out), "digraph") {
+		t.Fatalf("dot: exit %d, %.60q", code, out)
+	}
+	if code, _, _ := runCLI(t, "graph", "single", "--format", "svg"); code != exitUsage {
+		t.Fatalf("bad format: exit %d", code)
+	}
+}
