@@ -269,7 +269,7 @@ func (b *Builder) constOf(local string, dt tensor.Dtype, v float64) *Node {
 		val = float32(v)
 	}
 	n := b.do("const "+name, func() (*Node, error) {
-		return gorgonia.NewConstant(val, gorgonia.WithName(name)), nil
+		return gorgonia.NewConstant(val, gorgonia.WithName(name), gorgonia.In(b.g.eg)), nil
 	})
 	if n == nil {
 		return nil
