@@ -37,9 +37,11 @@
 // Euler from (v', u(k)); where the new v >= vpeak it is stored as vpeak and
 // u(k+1) = u(k) + d instead of the Euler value (u gets d on the crossing step).
 //
-// Shapes: the state is [n]; the per-neuron parameters are params of shape [n]
-// and every operation broadcasts them, so a batch of states [batch, n] can
-// follow without a rewrite of Step.
+// Shapes: the state is [n] and the per-neuron parameters are params of shape
+// [n]. Step combines them only through graph.Builder's Add, Sub and Mul, which
+// already broadcast an [n] operand over a batch [batch, n]; the remaining
+// piece for batched training is ops.Where with an [n] operand against a
+// [batch, n] condition (today it takes equal shapes or scalars).
 //
 // # Error handling
 //
