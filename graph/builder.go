@@ -70,6 +70,15 @@ func (b *Builder) fullName(what, local string) string {
 	return name
 }
 
+// register records name for n, or the duplicate-name error.
+func (b *Builder) register(name, kind string, n *Node) bool {
+	if err := b.g.register(name, kind, n); err != nil {
+		b.g.fail(err)
+		return false
+	}
+	return true
+}
+
 // do runs a gorgonia construction, recovering its panics, and records errors
 // with the op's name.
 func (b *Builder) do(op string, f func() (*Node, error)) (n *Node) {
@@ -159,8 +168,7 @@ func (b *Builder) newState(local string, dt tensor.Dtype, init []float64, shape 
 	if n == nil {
 		return nil
 	}
-	if err := b.g.register(name, "state", n); err != nil {
-		b.g.fail(err)
+	if !b.register(name, "state", n) {
 		return nil
 	}
 	s := &State{Name: name, Node: n, Init: vals}
@@ -192,8 +200,7 @@ func (b *Builder) SetNext(state, next *Node) {
 		b.g.fail(fmt.Errorf("graph: SetNext %q: %w: state %v, next %v", s.Name, ErrDtype, state.Dtype(), next.Dtype()))
 		return
 	}
-	if err := b.g.register(s.Name+NextSuffix, "next", next); err != nil {
-		b.g.fail(err)
+	if !b.register(s.Name+NextSuffix, "next", next) {
 		return
 	}
 	s.Next = next
@@ -213,8 +220,7 @@ func (b *Builder) Input(local string, shape ...int) *Node {
 	if n == nil {
 		return nil
 	}
-	if err := b.g.register(name, "input", n); err != nil {
-		b.g.fail(err)
+	if !b.register(name, "input", n) {
 		return nil
 	}
 	b.g.inputs = append(b.g.inputs, Input{Name: name, Node: n})
@@ -246,8 +252,7 @@ func (b *Builder) Param(local string, data []float64, shape ...int) *Node {
 	if n == nil {
 		return nil
 	}
-	if err := b.g.register(name, "param", n); err != nil {
-		b.g.fail(err)
+	if !b.register(name, "param", n) {
 		return nil
 	}
 	b.g.params = append(b.g.params, Param{Name: name, Node: n, Value: val})
@@ -274,8 +279,7 @@ func (b *Builder) constOf(local string, dt tensor.Dtype, v float64) *Node {
 	if n == nil {
 		return nil
 	}
-	if err := b.g.register(name, "const", n); err != nil {
-		b.g.fail(err)
+	if !b.register(name, "const", n) {
 		return nil
 	}
 	return n
@@ -290,8 +294,7 @@ func (b *Builder) Output(local string, n *Node) *Node {
 	if name == "" {
 		return nil
 	}
-	if err := b.g.register(name, "output", n); err != nil {
-		b.g.fail(err)
+	if !b.register(name, "output", n) {
 		return nil
 	}
 	b.g.outputs = append(b.g.outputs, Output{Name: name, Node: n})
