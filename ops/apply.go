@@ -2,6 +2,8 @@ package ops
 
 import (
 	"fmt"
+	"hash"
+	"hash/fnv"
 
 	"gorgonia.org/gorgonia"
 )
@@ -65,4 +67,12 @@ func guard(op gorgonia.Op, f func() error) (err error) {
 		}
 	}()
 	return f()
+}
+
+// hashOf returns the 32-bit FNV-1a hash of what op writes with WriteHash;
+// every op's Hashcode is this.
+func hashOf(op interface{ WriteHash(hash.Hash) }) uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
 }

@@ -3,7 +3,6 @@ package ops
 import (
 	"fmt"
 	"hash"
-	"hash/fnv"
 	"math"
 
 	"github.com/chewxy/hm"
@@ -119,11 +118,7 @@ func (op Bernoulli) WriteHash(h hash.Hash) {
 }
 
 // Hashcode returns the 32-bit FNV-1a hash of WriteHash's output.
-func (op Bernoulli) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
+func (op Bernoulli) Hashcode() uint32 { return hashOf(op) }
 
 // String returns e.g. "Bernoulli{seed=1,stream=0,dt=0.5ms}".
 func (op Bernoulli) String() string {

@@ -3,7 +3,6 @@ package ops
 import (
 	"fmt"
 	"hash"
-	"hash/fnv"
 	"math"
 
 	"github.com/chewxy/hm"
@@ -195,11 +194,7 @@ func (op Spike) WriteHash(h hash.Hash) {
 }
 
 // Hashcode returns the 32-bit FNV-1a hash of WriteHash's output.
-func (op Spike) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
+func (op Spike) Hashcode() uint32 { return hashOf(op) }
 
 // String returns e.g. "Spike{threshold=30,SuperSpike{β=10}}".
 func (op Spike) String() string {

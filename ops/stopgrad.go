@@ -3,7 +3,6 @@ package ops
 import (
 	"fmt"
 	"hash"
-	"hash/fnv"
 
 	"github.com/chewxy/hm"
 	"gorgonia.org/gorgonia"
@@ -64,11 +63,7 @@ func (op StopGradient) OverwritesInput() int { return -1 }
 func (op StopGradient) WriteHash(h hash.Hash) { fmt.Fprint(h, "ops.StopGradient") }
 
 // Hashcode returns the 32-bit FNV-1a hash of WriteHash's output.
-func (op StopGradient) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
+func (op StopGradient) Hashcode() uint32 { return hashOf(op) }
 
 // String returns "StopGradient".
 func (op StopGradient) String() string { return "StopGradient" }
@@ -145,11 +140,7 @@ func (op zerosLike) OverwritesInput() int { return -1 }
 
 func (op zerosLike) WriteHash(h hash.Hash) { fmt.Fprint(h, "ops.zerosLike") }
 
-func (op zerosLike) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
+func (op zerosLike) Hashcode() uint32 { return hashOf(op) }
 
 func (op zerosLike) String() string { return "ZerosLike" }
 

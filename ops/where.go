@@ -3,7 +3,6 @@ package ops
 import (
 	"fmt"
 	"hash"
-	"hash/fnv"
 
 	"github.com/chewxy/hm"
 	"gorgonia.org/gorgonia"
@@ -79,11 +78,7 @@ func (op Where) OverwritesInput() int { return -1 }
 func (op Where) WriteHash(h hash.Hash) { fmt.Fprint(h, "ops.Where") }
 
 // Hashcode returns the 32-bit FNV-1a hash of WriteHash's output.
-func (op Where) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
+func (op Where) Hashcode() uint32 { return hashOf(op) }
 
 // String returns "Where".
 func (op Where) String() string { return "Where" }
