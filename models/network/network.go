@@ -60,6 +60,11 @@ const (
 	Synaptic
 	Uncoupled
 	Recurrent
+	// Izhikevich2003 is the network of Izhikevich (2003), net.m (see izh2003.go).
+	Izhikevich2003
+	// Ring is the course's Step 5, the ring network of its 2013 edition
+	// (see ring.go).
+	Ring
 )
 
 // String names the scenario as the command line does.
@@ -73,18 +78,31 @@ func (k Kind) String() string {
 		return "uncoupled"
 	case Recurrent:
 		return "recurrent"
+	case Izhikevich2003:
+		return "izhikevich2003"
+	case Ring:
+		return "ring"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
 
-// ParseKind maps a scenario name or its alias (step1..step4) to its Kind.
+// ParseKind maps a scenario name or its alias (step1..step4 for the
+// notebook's steps, step5 for Ring) to its Kind.
 func ParseKind(s string) (Kind, error) {
-	for k := Single; k <= Recurrent; k++ {
-		if s == k.String() || s == fmt.Sprintf("step%d", int(k)) {
+	for k := Single; k <= Ring; k++ {
+		if s == k.String() {
 			return k, nil
 		}
 	}
-	return 0, fmt.Errorf("network: unknown scenario %q (want single, synaptic, uncoupled, recurrent or step1..step4)", s)
+	for k := Single; k <= Recurrent; k++ {
+		if s == fmt.Sprintf("step%d", int(k)) {
+			return k, nil
+		}
+	}
+	if s == "step5" {
+		return Ring, nil
+	}
+	return 0, fmt.Errorf("network: unknown scenario %q (want single, synaptic, uncoupled, recurrent, izhikevich2003, ring, step1..step5)", s)
 }
 
 // HasN reports whether the scenario's size can be chosen.
@@ -147,6 +165,7 @@ type Net struct {
 	InputSyn *synapse.Config // their synapses
 	RecSyn   *synapse.Config // Recurrent: the recurrent synapses
 	Rates    []float64       // per train, Hz, inside the window
+	Ring     *RingSpec       // Ring: its layout
 }
 
 // State and input names.
@@ -201,7 +220,12 @@ func (o Options) normalize(k Kind) (Options, error) {
 
 // New builds scenario k.
 func New(k Kind, o Options) (*Net, error) {
-	if k < Single || k > Recurrent {
+	switch {
+	case k == Izhikevich2003:
+		return newIzh2003(o)
+	case k == Ring:
+		return newRing(o)
+	case k < Single || k > Ring:
 		return nil, fmt.Errorf("network: unknown scenario %d", int(k))
 	}
 	o, err := o.normalize(k)

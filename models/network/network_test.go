@@ -270,12 +270,18 @@ func TestBadOptions(t *testing.T) {
 	if k, err := network.Steps(0.3, 0.1); err != nil || k != 3 {
 		t.Errorf("Steps(0.3, 0.1) = %d, %v (0.3/0.1 is 2.9999999999999996 in float64)", k, err)
 	}
-	for _, s := range []string{"single", "step1", "synaptic", "step2", "uncoupled", "step3", "recurrent", "step4"} {
-		if _, err := network.ParseKind(s); err != nil {
-			t.Errorf("ParseKind(%q): %v", s, err)
+	for s, want := range map[string]network.Kind{
+		"single": network.Single, "step1": network.Single, "synaptic": network.Synaptic, "step2": network.Synaptic,
+		"uncoupled": network.Uncoupled, "step3": network.Uncoupled, "recurrent": network.Recurrent, "step4": network.Recurrent,
+		"izhikevich2003": network.Izhikevich2003, "ring": network.Ring, "step5": network.Ring,
+	} {
+		if k, err := network.ParseKind(s); err != nil || k != want {
+			t.Errorf("ParseKind(%q) = %v, %v; want %v", s, k, err, want)
 		}
 	}
-	if _, err := network.ParseKind("step5"); err == nil {
-		t.Error("ParseKind(step5): no error")
+	for _, s := range []string{"step6", "step0", "Single", ""} {
+		if _, err := network.ParseKind(s); err == nil {
+			t.Errorf("ParseKind(%q): no error", s)
+		}
 	}
 }
