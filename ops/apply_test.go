@@ -68,6 +68,7 @@ func TestOpHashes(t *testing.T) {
 		Spike{Surrogate: DefaultSuperSpike()},
 		Spike{Threshold: 1, Surrogate: DefaultSuperSpike()},
 		Spike{Surrogate: SuperSpike{Beta: 3}},
+		Spike{Surrogate: DefaultSuperSpike(), Strict: true},
 	}
 	seen := map[uint32]gorgonia.Op{}
 	for _, op := range ops {

@@ -116,7 +116,7 @@ func (s SuperSpike) DerivAt(x float64) float64 {
 // Spike is a gorgonia Op for the spike non-linearity with a surrogate
 // gradient. Forward, elementwise:
 //
-//	out[i] = 1 if x[i] >= Threshold else 0
+//	out[i] = 1 if x[i] >= Threshold else 0      (x[i] > Threshold if Strict)
 //
 // with x's shape and dtype (for Float32 inputs the comparison is done in
 // float64; NaN gives 0). Backward, it returns grad · h'(x - Threshold) with
@@ -124,6 +124,9 @@ func (s SuperSpike) DerivAt(x float64) float64 {
 type Spike struct {
 	Threshold float64   // spike threshold in the units of x (e.g. mV); finite
 	Surrogate Surrogate // surrogate derivative; non-nil and valid
+	// Strict makes the forward step x > Threshold instead of x >= Threshold
+	// (Izhikevich's figure code tests v > 30; net.m and the course test >=).
+	Strict bool
 }
 
 // Validate reports whether Threshold is finite and Surrogate is non-nil and,
@@ -183,7 +186,7 @@ func (op Spike) OverwritesInput() int { return -1 }
 // WriteHash writes a type tag, the bits of Threshold and the surrogate's own
 // hash input (its type and parameters) to h.
 func (op Spike) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "ops.Spike{threshold=%016x,surrogate=", math.Float64bits(op.Threshold))
+	fmt.Fprintf(h, "ops.Spike{threshold=%016x,strict=%t,surrogate=", math.Float64bits(op.Threshold), op.Strict)
 	if op.Surrogate == nil {
 		fmt.Fprint(h, "nil")
 	} else {
@@ -196,8 +199,12 @@ func (op Spike) WriteHash(h hash.Hash) {
 // Hashcode returns the 32-bit FNV-1a hash of WriteHash's output.
 func (op Spike) Hashcode() uint32 { return hashOf(op) }
 
-// String returns e.g. "Spike{threshold=30,SuperSpike{β=10}}".
+// String returns e.g. "Spike{threshold=30,SuperSpike{β=10}}", or
+// "Spike{threshold>30,SuperSpike{β=10}}" when Strict.
 func (op Spike) String() string {
+	if op.Strict {
+		return fmt.Sprintf("Spike{threshold>%g,%v}", op.Threshold, op.Surrogate)
+	}
 	return fmt.Sprintf("Spike{threshold=%g,%v}", op.Threshold, op.Surrogate)
 }
 
@@ -285,7 +292,7 @@ func (op Spike) step(x, out floatView) {
 	case tensor.Float32:
 		for i, v := range x.f32 {
 			var s float32
-			if float64(v) >= op.Threshold {
+			if float64(v) > op.Threshold || (!op.Strict && float64(v) == op.Threshold) {
 				s = 1
 			}
 			out.f32[i] = s
@@ -293,7 +300,7 @@ func (op Spike) step(x, out floatView) {
 	default:
 		for i, v := range x.f64 {
 			var s float64
-			if v >= op.Threshold {
+			if v > op.Threshold || (!op.Strict && v == op.Threshold) {
 				s = 1
 			}
 			out.f64[i] = s

@@ -24,6 +24,21 @@ func TestSpikeDo(t *testing.T) {
 		}
 	}
 
+	strict := Spike{Threshold: 0.5, Surrogate: DefaultSuperSpike(), Strict: true}
+	wantStrict := []float64{0, 0, 0, 1, 0, 1, 0} // only x == Threshold changes
+	out, err = strict.Do(dense64(x, len(x)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range wantStrict {
+		if got := out.Data().([]float64)[i]; got != w {
+			t.Errorf("strict, x = %v: got %v, want %v", x[i], got, w)
+		}
+	}
+	if s32, err := strict.Do(dense32([]float32{0.5, math.Nextafter32(0.5, 1)}, 2)); err != nil || s32.Data().([]float32)[0] != 0 || s32.Data().([]float32)[1] != 1 {
+		t.Errorf("strict float32 at and above 0.5: %v, %v; want [0 1]", s32, err)
+	}
+
 	x32 := []float32{-1, 0.5, math.Nextafter32(0.5, 0), 0.75}
 	out32, err := op.Do(dense32(x32, 2, 2))
 	if err != nil {
