@@ -10,7 +10,13 @@
 //	if v >= vpeak: v <- c, u <- u + d
 //
 // Each neuron has its own a, b, c, d (Cells). RegularSpiking and FastSpiking
-// are the presets of the course (Rasch 2012, after Izhikevich 2003, Fig. 2).
+// are the presets of the course (Rasch 2012, after Izhikevich 2003, Fig. 2);
+// package figures holds the published cell classes and behaviours.
+//
+// Config.Eq generalises the equations to dv/dt = K2 v² + K1 v + K0 − u + I
+// and du/dt = a (b (v − VU) − KU u) for the three panels of Izhikevich's
+// (2004) Fig. 1 that change them (Modified2004, Accommodation); nil is
+// Standard().
 //
 // # State and steps
 //
@@ -36,6 +42,32 @@
 // NotebookHost (cells In [13] and In [32]): v' = c where fired (u unchanged);
 // Euler from (v', u(k)); where the new v >= vpeak it is stored as vpeak and
 // u(k+1) = u(k) + d instead of the Euler value (u gets d on the crossing step).
+//
+// Figure (Izhikevich's figure code: izhi2003.m / figure1.m, the programs of
+// Izhikevich 2003, Fig. 2 and Izhikevich 2004, Fig. 1), from sample k to k+1
+// with I = I(k*dt):
+//
+//	v' = c, u' = u + d where fired(k)        (else v, u)
+//	v(k+1) = v' + dt*(K2*(v'*v') + K1*v' + K0 - u' + I)   (left to right)
+//	u(k+1) = u' + (dt*a)*(b*v(k+1) - u')                  (with the new v)
+//	fired(k+1) = v(k+1) > vpeak (strictly);  where fired, v(k+1) is stored as vpeak
+//
+// This is the figure code's loop, which integrates, records 30 if v > 30 and
+// then resets v = c, u = u + d within one iteration: carrying the reset to
+// the next step gives the same numbers bit for bit, and the stored v is the
+// trace the figure plots (VV). Sample k+1 is the figure code's iteration at
+// t = k*dt, the time it labels the spike with.
+//
+// NetM (Izhikevich 2003, net.m), from sample k to k+1 with I = I(k):
+//
+//	v' = c, u' = u + d where fired(k)        (fired(k) = v(k) >= vpeak)
+//	v'' = v' + (dt/2)*(K2*(v'*v') + K1*v' + K0 - u' + I)
+//	v(k+1) = v'' + (dt/2)*(K2*(v''*v'') + K1*v'' + K0 - u' + I)
+//	u(k+1) = u' + (dt*a)*(b*v(k+1) - u')
+//	fired(k+1) = v(k+1) >= vpeak;  v is stored as computed (not clipped)
+//
+// net.m's loop variable t = 1, 2, ... labels the spike detected in v(k) with
+// t = k+1; a spike at sample k here is at k*dt. With dt = 1 ms, dt*a is a.
 //
 // Shapes: the state is [n] and the per-neuron parameters are params of shape
 // [n]. Step combines them only through graph.Builder's Add, Sub and Mul, which

@@ -36,6 +36,52 @@ const (
 	RestU = -14.0 // b*v = 0.2 * -70
 )
 
+// Equation holds the coefficients of the model's two equations,
+//
+//	dv/dt = K2 v² + K1 v + K0 − u + I
+//	du/dt = a (b (v − VU) − KU u)
+//
+// Standard is Izhikevich (2003), eqs. (1)-(2). Izhikevich's figure code for
+// the 2004 behaviours changes it for three panels: Modified2004 for (G)
+// class 1 excitability and (L) integrator, Accommodation for (R).
+type Equation struct {
+	K2 float64 // coefficient of v² (1/(mV·ms)); finite
+	K1 float64 // coefficient of v (1/ms); finite
+	K0 float64 // constant drive (mV/ms); finite
+	VU float64 // the v at which u's drive vanishes when KU = 0 (mV); finite
+	KU float64 // weight of u in its own equation: 1, or 0 for accommodation; finite
+}
+
+// Standard returns dv/dt = 0.04v² + 5v + 140 − u + I, du/dt = a(bv − u)
+// (Izhikevich 2003, eqs. 1-2).
+func Standard() Equation { return Equation{K2: 0.04, K1: 5, K0: 140, VU: 0, KU: 1} }
+
+// Modified2004 returns dv/dt = 0.04v² + 4.1v + 108 − u + I, the equation
+// Izhikevich's figure1.m uses for (G) class 1 excitable and (L) integrator.
+func Modified2004() Equation { return Equation{K2: 0.04, K1: 4.1, K0: 108, VU: 0, KU: 1} }
+
+// Accommodation returns du/dt = a·b·(v + 65), the u equation of panel (R)
+// accommodation in figure1.m (u does not decay on its own), with the
+// standard v equation.
+func Accommodation() Equation { return Equation{K2: 0.04, K1: 5, K0: 140, VU: -65, KU: 0} }
+
+// standardU reports whether u's equation is a(bv − u); the graph then skips
+// the VU and KU terms (b(v − 0) − 1·u equals bv − u bit for bit anyway).
+func (e Equation) standardU() bool { return e.VU == 0 && e.KU == 1 }
+
+// Validate reports whether every coefficient is finite.
+func (e Equation) Validate() error {
+	for _, x := range []struct {
+		name string
+		v    float64
+	}{{"K2", e.K2}, {"K1", e.K1}, {"K0", e.K0}, {"VU", e.VU}, {"KU", e.KU}} {
+		if math.IsNaN(x.v) || math.IsInf(x.v, 0) {
+			return fmt.Errorf("izhikevich: equation: %s = %v is not finite", x.name, x.v)
+		}
+	}
+	return nil
+}
+
 // Cells holds per-neuron parameters; all slices have the population's size.
 type Cells struct {
 	A, B, C, D []float64
@@ -96,6 +142,12 @@ const (
 	// NotebookHost is the notebook's cells In [13] and In [32]: reset v,
 	// integrate, and add d to u on the crossing step.
 	NotebookHost
+	// Figure is the order of Izhikevich's figure code for the 2003 classes
+	// and the 2004 behaviours: v, then u from the new v, then v > vpeak.
+	Figure
+	// NetM is the order of Izhikevich's 2003 network program net.m: v >= vpeak
+	// at the start of a step, reset, then two half-steps of v and one of u.
+	NetM
 )
 
 // String names the scheme.
@@ -107,6 +159,10 @@ func (s Scheme) String() string {
 		return "notebook-reset"
 	case NotebookHost:
 		return "notebook-host"
+	case Figure:
+		return "figure"
+	case NetM:
+		return "net.m"
 	}
 	return fmt.Sprintf("Scheme(%d)", int(s))
 }
@@ -117,6 +173,8 @@ type Config struct {
 	DtMs   float64 // time step (ms); > 0
 	VPeak  float64 // spike cut-off (mV); the stored v of a spiking sample
 	Scheme Scheme
+	// Eq is the model's equation; nil means Standard().
+	Eq *Equation
 	// Surrogate is the spike's surrogate derivative for training; nil means
 	// ops.DefaultSuperSpike(). The forward pass does not depend on it.
 	Surrogate ops.Surrogate
@@ -135,10 +193,21 @@ func (c Config) Validate() error {
 	if math.IsNaN(c.VPeak) || math.IsInf(c.VPeak, 0) {
 		return fmt.Errorf("izhikevich: vpeak = %v is not finite", c.VPeak)
 	}
-	if c.Scheme < Course || c.Scheme > NotebookHost {
+	if c.Scheme < Course || c.Scheme > NetM {
 		return fmt.Errorf("izhikevich: unknown scheme %d", int(c.Scheme))
 	}
+	if err := c.Equation().Validate(); err != nil {
+		return err
+	}
 	return c.Cells.Validate(c.VPeak)
+}
+
+// Equation returns *Eq, or Standard() when Eq is nil.
+func (c Config) Equation() Equation {
+	if c.Eq == nil {
+		return Standard()
+	}
+	return *c.Eq
 }
 
 // State holds the nodes of a population's state variables, each [n].
@@ -157,7 +226,7 @@ type Population struct {
 	k          consts
 }
 
-type consts struct{ c004, c5, c140, dt, peak *graph.Node }
+type consts struct{ k2, k1, k0, vu, ku, dt, half, peak *graph.Node }
 
 // Declare adds a population's state variables ("v", "u", "fired"), params
 // ("a", "b", "c", "d") and constants to b's scope, starting at v0 and u0 (one
@@ -185,7 +254,14 @@ func Declare(b *graph.Builder, cfg Config, v0, u0 []float64) (*Population, error
 	p.b = b.Param("b", cfg.Cells.B, n)
 	p.c = b.Param("c", cfg.Cells.C, n)
 	p.d = b.Param("d", cfg.Cells.D, n)
-	p.k = consts{b.Const("k0.04", 0.04), b.Const("k5", 5), b.Const("k140", 140), b.Const("dt", cfg.DtMs), b.Const("vpeak", cfg.VPeak)}
+	eq := cfg.Equation()
+	p.k = consts{k2: b.Const("k2", eq.K2), k1: b.Const("k1", eq.K1), k0: b.Const("k0", eq.K0), dt: b.Const("dt", cfg.DtMs), peak: b.Const("vpeak", cfg.VPeak)}
+	if !eq.standardU() {
+		p.k.vu, p.k.ku = b.Const("vu", eq.VU), b.Const("ku", eq.KU)
+	}
+	if cfg.Scheme == NetM {
+		p.k.half = b.Const("half_dt", cfg.DtMs/2)
+	}
 	if err := b.Err(); err != nil {
 		return nil, fmt.Errorf("izhikevich: declare %q: %w", b.Name(""), err)
 	}
@@ -195,14 +271,32 @@ func Declare(b *graph.Builder, cfg Config, v0, u0 []float64) (*Population, error
 // euler returns one Euler step from (v, u) with input current i:
 // v + dt*((0.04v+5)v + 140 - u + i) and u + dt*(a(bv - u)).
 func (p *Population) euler(b *graph.Builder, v, u, i *graph.Node) (vE, uE *graph.Node) {
-	dv := b.Sub(b.Add(b.Mul(b.Add(b.Mul(p.k.c004, v), p.k.c5), v), p.k.c140), u)
+	dv := b.Sub(b.Add(b.Mul(b.Add(b.Mul(p.k.k2, v), p.k.k1), v), p.k.k0), u)
 	if i != nil {
 		dv = b.Add(dv, i)
 	}
 	vE = b.Add(v, b.Mul(p.k.dt, dv))
-	du := b.Mul(p.a, b.Sub(b.Mul(p.b, v), u))
+	du := b.Mul(p.a, p.uDrive(b, v, u))
 	uE = b.Add(u, b.Mul(p.k.dt, du))
 	return vE, uE
+}
+
+// uDrive returns b v − u, or b (v − VU) − KU u for a non-standard u equation.
+func (p *Population) uDrive(b *graph.Builder, v, u *graph.Node) *graph.Node {
+	if p.k.vu == nil {
+		return b.Sub(b.Mul(p.b, v), u)
+	}
+	return b.Sub(b.Mul(p.b, b.Sub(v, p.k.vu)), b.Mul(p.k.ku, u))
+}
+
+// dvFigure returns K2·(v·v) + K1·v + K0 − u + i, summed left to right as the
+// figure code and net.m write 0.04*V^2+5*V+140-u+I.
+func (p *Population) dvFigure(b *graph.Builder, v, u, i *graph.Node) *graph.Node {
+	dv := b.Sub(b.Add(b.Add(b.Mul(p.k.k2, b.Mul(v, v)), b.Mul(p.k.k1, v)), p.k.k0), u)
+	if i != nil {
+		dv = b.Add(dv, i)
+	}
+	return dv
 }
 
 func (p *Population) spike(b *graph.Builder, v *graph.Node) *graph.Node {
@@ -210,7 +304,7 @@ func (p *Population) spike(b *graph.Builder, v *graph.Node) *graph.Node {
 	if sur == nil {
 		sur = ops.DefaultSuperSpike()
 	}
-	return b.Apply(ops.Spike{Threshold: p.VPeak, Surrogate: sur}, v)
+	return b.Apply(ops.Spike{Threshold: p.VPeak, Surrogate: sur, Strict: p.Scheme == Figure}, v)
 }
 
 func (p *Population) where(b *graph.Builder, cond, x, y *graph.Node) *graph.Node {
@@ -241,6 +335,21 @@ func (p *Population) Step(b *graph.Builder, s State, i *graph.Node) (State, erro
 		next.Fired = p.spike(b, v)
 		next.V = p.where(b, next.Fired, p.k.peak, v)
 		next.U = p.where(b, next.Fired, b.Add(s.U, p.d), u)
+	case Figure:
+		vIn := p.where(b, s.Fired, p.c, s.V)
+		uIn := p.where(b, s.Fired, b.Add(s.U, p.d), s.U)
+		v := b.Add(vIn, b.Mul(p.k.dt, p.dvFigure(b, vIn, uIn, i)))
+		next.U = b.Add(uIn, b.Mul(b.Mul(p.k.dt, p.a), p.uDrive(b, v, uIn)))
+		next.Fired = p.spike(b, v)
+		next.V = p.where(b, next.Fired, p.k.peak, v)
+	case NetM:
+		vIn := p.where(b, s.Fired, p.c, s.V)
+		uIn := p.where(b, s.Fired, b.Add(s.U, p.d), s.U)
+		v := b.Add(vIn, b.Mul(p.k.half, p.dvFigure(b, vIn, uIn, i)))
+		v = b.Add(v, b.Mul(p.k.half, p.dvFigure(b, v, uIn, i)))
+		next.U = b.Add(uIn, b.Mul(b.Mul(p.k.dt, p.a), p.uDrive(b, v, uIn)))
+		next.Fired = p.spike(b, v)
+		next.V = v
 	}
 	if err := b.Err(); err != nil {
 		return State{}, fmt.Errorf("izhikevich: step %q (%v): %w", b.Name(""), p.Scheme, err)

@@ -1,5 +1,5 @@
-// Package stimulus describes inputs that are switched on in a time window,
-// as per-step feeds for a session.
+// Package stimulus describes input protocols as data, and feeds them to a
+// session step by step.
 //
 // # Overview
 //
@@ -7,6 +7,18 @@
 // 200 ms and 700 ms: an input acts on the step from sample k to k+1 when
 // Start < k*dt < Stop (strict on both sides), with k*dt computed as
 // float64(k)*dt, never accumulated.
+//
+// Current protocols (Izhikevich's figure code uses them all) are a Protocol:
+// a base value overridden by segments, each a Step, Pulse or Ramp on an
+// interval whose ends are open unless marked closed, the first segment that
+// contains t winning, as in an if/elseif chain. A user's own current is
+// Samples, from a Go slice or a .npy file (ReadSamplesNPY). CurrentFeeder
+// feeds either to a graph input.
+//
+// # Error handling
+//
+// Protocol.Validate rejects NaN, infinite values and inverted intervals;
+// Samples returns an error for a step past its end rather than a zero.
 //
 // # Concurrency
 //
