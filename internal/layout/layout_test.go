@@ -16,7 +16,8 @@ var forbidden = map[string][]string{
 	"models/izhikevich": {"models/synapse", "models/poisson", "models/network", "models/stimulus", "session", "cmd"},
 	"models/synapse":    {"models/izhikevich", "models/poisson", "models/network", "models/stimulus", "session", "cmd"},
 	"models/poisson":    {"models/izhikevich", "models/synapse", "models/network", "models/stimulus", "session", "cmd"},
-	"models/stimulus":   {"models/izhikevich", "models/synapse", "models/poisson", "models/network", "session", "cmd"},
+	"models/stimulus":   {"models/izhikevich", "models/synapse", "models/poisson", "models/network", "models/figures", "session", "cmd"},
+	"models/figures":    {"models/network", "models/synapse", "models/poisson", "session", "cmd"},
 	"models/network":    {"session", "cmd"},
 	"session":           {"models", "ops", "cmd"},
 }
