@@ -1,6 +1,7 @@
 // Package ops provides the custom gorgonia Ops of the spiking-network
-// simulator: a spike non-linearity with surrogate gradients, a counter-based
-// Bernoulli (Poisson) spike source, an elementwise select and a stop-gradient.
+// simulator: a spike non-linearity with surrogate gradients, counter-based
+// Bernoulli (Poisson) spikes and Gaussian noise, an elementwise select and a
+// stop-gradient.
 //
 // # Overview
 //
@@ -19,6 +20,9 @@
 //     grad·h'(x - Threshold) for a Surrogate h' such as SuperSpike.
 //   - Bernoulli: (rate in Hz, step) → spikes with p = rate·DtMs·1e-3 per
 //     element, keyed by (Seed, Stream, step, element index). Not differentiable.
+//   - Normal: (sigma, step) → sigma·z with z a standard normal (Box–Muller
+//     on one Philox block) keyed like Bernoulli; Izhikevich's (2003)
+//     thalamic noise. Not differentiable.
 //   - Where: (cond, a, b) → a where cond != 0, else b; a and b may be
 //     scalars. Differentiable with respect to a and b.
 //   - StopGradient: the identity forward, a zero gradient backward.
@@ -40,7 +44,10 @@
 // [index, stream, step lo, step hi] under the key [seed lo, seed hi], so a
 // spike train does not depend on how a run is split into calls, graphs or
 // threads, and can be resumed at any step. BernoulliDraw and Bernoulli.Prob
-// let a plain-Go reference reproduce the op's draws exactly. Index and stream
+// let a plain-Go reference reproduce the op's draws exactly, and NormalDraw
+// does the same for Normal. Normal's counter carries a tag bit (step is below
+// 2^53, so the bit is otherwise unused), so Normal and Bernoulli draw
+// independently even under the same seed and stream. Index and stream
 // must not exceed MaxIndex.
 //
 // # Error handling

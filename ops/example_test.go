@@ -69,3 +69,28 @@ func ExampleSpike() {
 	m.Reset()
 	// Output: [0 1 1] [0.2500 1.0000 0.0083]
 }
+
+// ExampleNormal draws the thalamic noise I = sigma .* randn of Izhikevich's
+// (2003) net.m for two excitatory (sigma 5) and one inhibitory (sigma 2)
+// neuron. The op's output equals sigma[i] * NormalDraw(Seed, Stream, step, i)
+// exactly, so a plain-Go reference can recompute it.
+func ExampleNormal() {
+	op := ops.Normal{Seed: 1, Stream: 0}
+	sigma := []float64{5, 5, 2}
+	out, err := op.Do(tensor.New(tensor.WithShape(3), tensor.WithBacking(sigma)), gorgonia.NewF64(7))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	same := true
+	for i, v := range out.Data().([]float64) {
+		same = same && v == sigma[i]*ops.NormalDraw(1, 0, 7, i)
+		fmt.Printf("%.4f ", v)
+	}
+	fmt.Println(same)
+	_, err = op.Do(tensor.New(tensor.WithShape(1), tensor.WithBacking([]float64{-1})), gorgonia.NewF64(0))
+	fmt.Println(err)
+	// Output:
+	// 0.9768 -2.5465 0.1328 true
+	// ops: Normal{seed=1,stream=0}: sigma at index 0 is -1, want a finite standard deviation >= 0
+}

@@ -11,6 +11,7 @@ const mod = "github.com/spikegraph/spikegraph/"
 // forbidden lists, per package prefix, the project packages it must not
 // import (STYLE.md section 1).
 var forbidden = map[string][]string{
+	"analysis":          {"graph", "ops", "models", "session", "cmd"},
 	"graph":             {"ops", "models", "session", "cmd"},
 	"ops":               {"graph", "models", "session", "cmd"},
 	"models/izhikevich": {"models/synapse", "models/poisson", "models/network", "models/stimulus", "session", "cmd"},
