@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -259,5 +260,51 @@ func TestDescribeAndDot(t *testing.T) {
 	}
 	if err := g.MarkCompiled(); err == nil {
 		t.Fatal("second MarkCompiled: no error")
+	}
+}
+
+func TestExpAndItsGradient(t *testing.T) {
+	xs := []float64{-2, 0, 0.5, 3}
+	for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
+		g := newGraph(t, graph.WithDtype(dt))
+		b := g.Scope("s")
+		x := b.Param("x", xs, len(xs))
+		y := b.Exp(x)
+		cost := b.Sum(y)
+		if err := g.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if y.Dtype() != dt || !y.Shape().Eq(x.Shape()) {
+			t.Fatalf("%v: Exp gives %v %v, want %v %v", dt, y.Dtype(), y.Shape(), dt, x.Shape())
+		}
+		grads, err := gorgonia.Grad(cost, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, dx := eval(t, g, y), eval(t, g, grads[0])
+		tol := 1e-15
+		if dt == tensor.Float32 {
+			tol = 1e-6
+		}
+		for i, xi := range xs {
+			want := math.Exp(xi)
+			if math.Abs(got[i]-want) > tol*want {
+				t.Errorf("%v: exp(%v): got=%v, want=%v", dt, xi, got[i], want)
+			}
+			// d/dx Σ e^x = e^x.
+			if math.Abs(dx[i]-want) > tol*want {
+				t.Errorf("%v: d exp/dx at %v: got=%v, want=%v", dt, xi, dx[i], want)
+			}
+		}
+	}
+	// Sticky error: a nil operand is reported with the op's name, and the
+	// builder returns nil afterwards.
+	g := newGraph(t)
+	b := g.Scope("s")
+	if n := b.Exp(nil); n != nil || g.Err() == nil || !strings.Contains(g.Err().Error(), "exp") {
+		t.Fatalf("Exp(nil): node %v, err %v", n, g.Err())
+	}
+	if n := b.Exp(b.Const("one", 1)); n != nil {
+		t.Fatal("Exp kept going after an error")
 	}
 }

@@ -107,3 +107,14 @@ func (b *Builder) Apply(op gorgonia.Op, children ...*Node) *Node {
 	}
 	return b.do(op.String(), func() (*Node, error) { return gorgonia.ApplyOp(op, children...) })
 }
+
+// Exp returns the elementwise exponential e^x, with x's shape and dtype. Its
+// gradient is e^x (gorgonia's Exp), so models with an exponential term, such
+// as the adaptive exponential integrate-and-fire neuron, stay differentiable.
+// Large x overflows to +Inf; keep x bounded (e.g. by a spike cut-off).
+func (b *Builder) Exp(x *Node) *Node {
+	if !b.operands("exp", x) {
+		return nil
+	}
+	return b.do("exp", func() (*Node, error) { return gorgonia.Exp(x) })
+}
