@@ -15,6 +15,11 @@
 //   - Recurrent: Uncoupled plus recurrent weights: connection probability
 //     0.1, Gamma(shape 2, scale 0.003) weights, the inhibitory-to-excitatory
 //     block doubled, E = -85 mV for inhibitory presynaptic neurons, else 0.
+//   - Izhikevich2003: the network of Izhikevich (2003), net.m: 800
+//     excitatory and 200 inhibitory neurons with random heterogeneity in a,
+//     b, c, d, dense random current weights, Gaussian thalamic input drawn
+//     in the graph (ops.Normal), 1 ms steps under izhikevich.NetM; see
+//     izh2003.go.
 //
 // Every neuron starts at rest, v = -70 mV, u = -14. The course's semantics
 // are the default; Options.Notebook follows the notebook's final cell of each
@@ -106,10 +111,13 @@ func ParseKind(s string) (Kind, error) {
 }
 
 // HasN reports whether the scenario's size can be chosen.
-func (k Kind) HasN() bool { return k == Uncoupled || k == Recurrent }
+func (k Kind) HasN() bool {
+	return k == Uncoupled || k == Recurrent || k == Izhikevich2003 || k == Ring
+}
 
-// HasSynapses reports whether the scenario has conductance synapses.
-func (k Kind) HasSynapses() bool { return k != Single }
+// HasSynapses reports whether the scenario has conductance synapses (with
+// the course's decay time TauGMs).
+func (k Kind) HasSynapses() bool { return k != Single && k != Izhikevich2003 }
 
 // The course's constants.
 const (
@@ -166,6 +174,7 @@ type Net struct {
 	RecSyn   *synapse.Config // Recurrent: the recurrent synapses
 	Rates    []float64       // per train, Hz, inside the window
 	Ring     *RingSpec       // Ring: its layout
+	Izh2003  *Izh2003Spec    // Izhikevich2003: weights, noise and initial u
 }
 
 // State and input names.
@@ -209,7 +218,7 @@ func (o Options) normalize(k Kind) (Options, error) {
 		o.N = DefaultN
 	}
 	limit := MaxUncoupledN
-	if k == Recurrent {
+	if k == Recurrent || k == Izhikevich2003 || k == Ring {
 		limit = MaxN
 	}
 	if o.N < 1 || o.N > limit {

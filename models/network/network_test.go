@@ -253,6 +253,9 @@ func TestBadOptions(t *testing.T) {
 		{"huge n", network.Recurrent, network.Options{N: network.MaxN + 1}},
 		{"dt >= tau_g", network.Synaptic, network.Options{DtMs: 10}},
 		{"unknown kind", network.Kind(9), network.Options{}},
+		{"izhikevich2003 dt", network.Izhikevich2003, network.Options{DtMs: 0.5}},
+		{"izhikevich2003 notebook", network.Izhikevich2003, network.Options{Notebook: true}},
+		{"izhikevich2003 huge n", network.Izhikevich2003, network.Options{N: network.MaxN + 1}},
 	}
 	for _, tc := range cases {
 		if _, err := network.New(tc.kind, tc.o); err == nil {
