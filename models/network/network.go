@@ -15,6 +15,11 @@
 //   - Recurrent: Uncoupled plus recurrent weights: connection probability
 //     0.1, Gamma(shape 2, scale 0.003) weights, the inhibitory-to-excitatory
 //     block doubled, E = -85 mV for inhibitory presynaptic neurons, else 0.
+//   - Ring: Step 5 of the course's 2013 edition, Recurrent on a ring of n
+//     neurons: an excitatory neuron connects to every neuron within RingReach
+//     (50) positions, an inhibitory one as in Recurrent, and only the first
+//     half of the ring receives the Poisson input. The reach and the choice of
+//     half are ours (see ring.go); Options.Notebook is rejected.
 //
 // Every neuron starts at rest, v = -70 mV, u = -14. The course's semantics
 // are the default; Options.Notebook follows the notebook's final cell of each
