@@ -15,13 +15,15 @@ import (
 
 // The ring network's constants.
 //
-// Sources: the course's 2013 (Python) edition has a Step 5 with a ring
-// network, excitatory connections restricted to neighbours on the ring and
-// input to half of the ring (Rasch, "Scientific Python Tutorial - CCN Course
-// 2013: How to code a neural network simulation", July 10, 2013). Its
-// numbers for Step 5 (reach, weights, rates) could not be retrieved, so
-// every number below is our choice, made to change as little of Step 4 as
-// possible:
+// Sources: the course's 2013 (Python) edition (M. J. Rasch, "Scientific
+// Python Tutorial - CCN Course 2013: How to code a neural network
+// simulation", July 10, 2013) adds a Step 5; that it is a ring network, with
+// excitatory connections restricted to neighbours on the ring and input to
+// half of the ring, is what the project's REFERENCES.md and issue say. The
+// copies of the slides that could be found show only their opening pages,
+// so Step 5's own numbers (reach, weights, rates, which half) are unknown
+// here, and every number below is our choice, made to change as little of
+// Step 4 as possible:
 //
 //   - RingReach = 50 keeps the expected excitatory in-degree of Step 4: there a
 //     neuron receives from 0.8 * 0.1 * 1000 = 80 excitatory neurons; here it
@@ -38,11 +40,13 @@ import (
 //     (v = -70 mV, u = -14) are Step 4's.
 //
 // What these numbers give (seeds 1..8, see TestRingActivity): the
-// stimulated half fires at 24-36 Hz in the window (Step 4: about 11-15 Hz, as the
-// local wiring concentrates the excitation), activity spreads from it into
-// the other half as a front, one reach at a time, and in about half of the
-// seeds it takes the whole ring and outlasts the input. A smaller reach (40)
-// leaves the other half nearly silent and the rates near Step 4's.
+// stimulated half fires at 24-36 Hz in the window (Step 4: about 11-15 Hz,
+// as the local wiring concentrates the excitation), and activity spreads
+// from it into the other half as a front, one reach at a time. In about half
+// of the seeds the front becomes a wave that travels round the whole ring
+// and outlasts the input (seed 1's raster from "spikegraph run ring": one
+// revolution about every 220 ms until the end of the run). A smaller reach
+// (40) leaves the other half nearly silent and the rates near Step 4's.
 const (
 	RingReach = 50 // an excitatory neuron reaches this many positions on either side
 	// MinRingN is the smallest ring: 4 reaches, so that the middle of the
