@@ -20,6 +20,11 @@
 //     b, c, d, dense random current weights, Gaussian thalamic input drawn
 //     in the graph (ops.Normal), 1 ms steps under izhikevich.NetM; see
 //     izh2003.go.
+//   - Ring: Step 5 of the course's 2013 edition, Recurrent on a ring of n
+//     neurons: an excitatory neuron connects to every neuron within RingReach
+//     (50) positions, an inhibitory one as in Recurrent, and only the first
+//     half of the ring receives the Poisson input. The reach and the choice of
+//     half are ours (see ring.go); Options.Notebook is rejected.
 //
 // Every neuron starts at rest, v = -70 mV, u = -14. The course's semantics
 // are the default; Options.Notebook follows the notebook's final cell of each
