@@ -13,10 +13,11 @@ const mod = "github.com/spikegraph/spikegraph/"
 var forbidden = map[string][]string{
 	"graph":             {"ops", "models", "session", "cmd"},
 	"ops":               {"graph", "models", "session", "cmd"},
-	"models/izhikevich": {"models/synapse", "models/poisson", "models/network", "models/stimulus", "session", "cmd"},
-	"models/synapse":    {"models/izhikevich", "models/poisson", "models/network", "models/stimulus", "session", "cmd"},
-	"models/poisson":    {"models/izhikevich", "models/synapse", "models/network", "models/stimulus", "session", "cmd"},
-	"models/stimulus":   {"models/izhikevich", "models/synapse", "models/poisson", "models/network", "session", "cmd"},
+	"models/izhikevich": {"models/synapse", "models/poisson", "models/network", "models/stimulus", "models/lif", "session", "cmd"},
+	"models/synapse":    {"models/izhikevich", "models/poisson", "models/network", "models/stimulus", "models/lif", "session", "cmd"},
+	"models/poisson":    {"models/izhikevich", "models/synapse", "models/network", "models/stimulus", "models/lif", "session", "cmd"},
+	"models/stimulus":   {"models/izhikevich", "models/synapse", "models/poisson", "models/network", "models/lif", "session", "cmd"},
+	"models/lif":        {"models/izhikevich", "models/synapse", "models/poisson", "models/network", "models/stimulus", "session", "cmd"},
 	"models/network":    {"session", "cmd"},
 	"session":           {"models", "ops", "cmd"},
 }
