@@ -297,7 +297,11 @@ func (p *Population) Step(b *graph.Builder, s State, x *graph.Node) (State, erro
 		}
 	}
 	if x != nil && !sameShape(x.Shape(), want) && !sameShape(x.Shape(), []int{p.N}) {
-		return State{}, fmt.Errorf("lif: step %q: input has shape %v, want %v or [%d]", b.Name(""), x.Shape(), want, p.N)
+		shared := ""
+		if p.Batch > 0 {
+			shared = fmt.Sprintf(" or [%d]", p.N)
+		}
+		return State{}, fmt.Errorf("lif: step %q: input has shape %v, want %v%s", b.Name(""), x.Shape(), want, shared)
 	}
 
 	// Integrate v from (v, i) or (v, g) at sample k.
