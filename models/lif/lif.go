@@ -277,8 +277,8 @@ func Declare(b *graph.Builder, cfg Config, v0, syn0 []float64) (*Population, err
 // [N] to give every batch row the same input, or is nil for none. s.Fired
 // is not read. Step is pure: it only adds nodes to b's graph.
 func (p *Population) Step(b *graph.Builder, s State, x *graph.Node) (State, error) {
-	if b == nil {
-		return State{}, errors.New("lif: step: nil builder")
+	if p == nil || b == nil {
+		return State{}, errors.New("lif: step: nil population or builder")
 	}
 	syn, synName := s.I, "I"
 	if p.Mode == ConductanceBased {
@@ -346,8 +346,8 @@ func (p *Population) Step(b *graph.Builder, s State, x *graph.Node) (State, erro
 // Carry pairs the population's state variables with next (graph.Builder's
 // SetNext for v, i or g, and fired).
 func (p *Population) Carry(b *graph.Builder, next State) error {
-	if b == nil {
-		return errors.New("lif: carry: nil builder")
+	if p == nil || b == nil {
+		return errors.New("lif: carry: nil population or builder")
 	}
 	b.SetNext(p.V, next.V)
 	if p.Mode == ConductanceBased {

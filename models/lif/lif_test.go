@@ -224,7 +224,14 @@ func TestBadStep(t *testing.T) {
 		{"nil builder", goodCurrent(), func(b *graph.Builder, p *lif.Population) error {
 			_, err := p.Step(nil, p.State, nil)
 			return err
-		}, "nil builder"},
+		}, "nil population or builder"},
+		{"nil population", goodCurrent(), func(b *graph.Builder, p *lif.Population) error {
+			var none *lif.Population
+			if _, err := none.Step(b, p.State, nil); err == nil {
+				return nil
+			}
+			return none.Carry(b, p.State)
+		}, "nil population"},
 		{"carry of an empty state", goodCurrent(), func(b *graph.Builder, p *lif.Population) error {
 			return p.Carry(b, lif.State{})
 		}, "operand"},
