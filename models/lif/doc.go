@@ -59,13 +59,15 @@
 //	v'    = v_dec - z*(v_dec - v_reset)
 //	g'    = g_dec + x
 //
-// So the input of step k first affects v in step k+1, and the stored (and
-// fetched) v is the potential after the reset: VReset at a spiking sample,
+// So the input fed at the step from sample k to k+1 is in i (or g) at sample
+// k+1 and first moves v at sample k+2, and the stored (and fetched) v is the
+// potential after the reset: VReset at a spiking sample,
 // never a value at or above v_th. g stays >= 0 as long as every input x is
 // >= 0 (the decay factor 1 - a_syn is positive); the graph does not clip a
-// negative g. With a large g the conductance-based Euler step itself becomes
-// unstable (the factor 1 - a_mem*(1 + g) on v turns negative for
-// g > tau_mem/dt - 1); choose dt for the largest g you expect.
+// negative g. With a large g the conductance-based Euler step itself
+// misbehaves: the factor 1 - a_mem*(1 + g) on v turns negative (v
+// oscillates) for g > tau_mem/dt - 1 and below -1 (v diverges) for
+// g > 2 tau_mem/dt - 1; choose dt for the largest g you expect.
 //
 // The reset is written with arithmetic only (Sub and Mul), not a select, so
 // the per-neuron E [N] and the scalar constants broadcast over a batch
