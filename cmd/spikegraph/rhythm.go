@@ -1,0 +1,88 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"strconv"
+
+	"github.com/spikegraph/spikegraph/analysis"
+	"github.com/spikegraph/spikegraph/cmd/spikegraph/internal/outdir"
+	"github.com/spikegraph/spikegraph/cmd/spikegraph/internal/plots"
+	"github.com/spikegraph/spikegraph/session"
+)
+
+// welchSegmentMs is the Welch segment of the population-rate spectrum: 500 ms
+// gives 2 Hz bins, fine enough for the alpha (~10 Hz) and gamma (~40 Hz)
+// rhythms of Izhikevich's (2003) network, and three segments in net.m's
+// 1000 ms.
+const welchSegmentMs = 500
+
+// rhythm summarises a population's rate spectrum.
+type rhythm struct {
+	AlphaPeakHz float64 `json:"alpha_peak_hz"` // strongest frequency in 6-14 Hz
+	GammaPeakHz float64 `json:"gamma_peak_hz"` // strongest frequency in 25-80 Hz
+}
+
+// writeRhythm stages rate.csv (the population rate in 1-sample bins),
+// spectrum.csv (its Welch power spectrum) and spectrum.png.
+func writeRhythm(od *outdir.Run, events []session.SpikeEvent, n int, dtMs float64, steps int, title string) (*rhythm, error) {
+	samples := make([]int, 0, len(events))
+	for _, e := range events {
+		if e.Sample >= 1 { // samples 1..steps; sample 0 is the initial state
+			samples = append(samples, int(e.Sample)-1)
+		}
+	}
+	rate, err := analysis.PopulationRate(samples, n, dtMs, steps, dtMs)
+	if err != nil {
+		return nil, fmt.Errorf("population rate: %w", err)
+	}
+	seg := min(steps, int(welchSegmentMs/dtMs))
+	if seg < 2 {
+		return nil, fmt.Errorf("spectrum: %d samples are too few", steps)
+	}
+	sampleHz := 1000 / dtMs
+	freq, power, err := analysis.Welch(rate, sampleHz, seg)
+	if err != nil {
+		return nil, fmt.Errorf("spectrum: %w", err)
+	}
+	rh := &rhythm{}
+	if rh.AlphaPeakHz, err = analysis.PeakFrequency(freq, power, 6, 14); err != nil {
+		return nil, fmt.Errorf("spectrum: %w", err)
+	}
+	if rh.GammaPeakHz, err = analysis.PeakFrequency(freq, power, 25, 80); err != nil {
+		return nil, fmt.Errorf("spectrum: %w", err)
+	}
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	if err := od.WriteCSV("rate.csv", []string{"t_ms", "rate_hz"}, func(w *csv.Writer) error {
+		for i, r := range rate {
+			if err := w.Write([]string{f(float64(i+1) * dtMs), f(r)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := od.WriteCSV("spectrum.csv", []string{"freq_hz", "power_hz2_per_hz"}, func(w *csv.Writer) error {
+		for i := range freq {
+			if err := w.Write([]string{f(freq[i]), f(power[i])}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	png, err := od.Create("spectrum.png")
+	if err != nil {
+		return nil, err
+	}
+	err = plots.SpectrumPNG(png, plots.Spectrum{Title: title, RateHz: rate, BinMs: dtMs, FreqHz: freq, Power: power})
+	if cerr := png.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("writing spectrum.png: %w", err)
+	}
+	return rh, nil
+}
