@@ -152,50 +152,21 @@ func (op Bernoulli) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) 
 
 // checkChildren checks the dtypes of rate and step before the node is built.
 func (op Bernoulli) checkChildren(children []*gorgonia.Node) error {
-	if len(children) != 2 {
-		return fmt.Errorf("ops: %v: got %d children, want 2", op, len(children))
-	}
-	dt, err := nodeDtype(children[0])
-	if err != nil {
-		return err
-	}
-	if !isFloat(dt) {
-		return fmt.Errorf("ops: %v: rate has dtype %v, want float64 or float32", op, dt)
-	}
-	if st, ok := children[1].Type().(tensor.Dtype); !ok || st != tensor.Float64 {
-		return fmt.Errorf("ops: %v: step must be a float64 scalar, got type %v", op, children[1].Type())
-	}
-	return nil
+	return checkDrawChildren(op, "rate", children)
 }
 
 // check validates the op and its inputs, including every probability, so
 // that draw cannot fail half way. It returns the rate view and the step.
 func (op Bernoulli) check(inputs []gorgonia.Value) (floatView, uint64, error) {
-	if len(inputs) != 2 {
-		return floatView{}, 0, arityError(op, len(inputs))
+	return checkDrawInputs(op, "rate", inputs)
+}
+
+// checkElem checks element i of rate.
+func (op Bernoulli) checkElem(i int, r float64) error {
+	if p := op.Prob(r); !(p >= 0 && p <= 1) {
+		return fmt.Errorf("ops: %v: spike probability p = rate*dt*1e-3 at index %d is %g (rate %g Hz, DtMs %g ms), outside [0, 1]", op, i, p, r, op.DtMs)
 	}
-	if err := op.Validate(); err != nil {
-		return floatView{}, 0, err
-	}
-	step, err := stepOf(inputs[1])
-	if err != nil {
-		return floatView{}, 0, fmt.Errorf("ops: %v: %w", op, err)
-	}
-	rate, err := viewOf(inputs[0])
-	if err != nil {
-		return floatView{}, 0, fmt.Errorf("ops: %v: rate: %w", op, err)
-	}
-	n := rate.len()
-	if uint64(n) > MaxIndex+1 {
-		return floatView{}, 0, fmt.Errorf("ops: %v: rate has %d elements, more than MaxIndex+1 (%d)", op, n, uint64(MaxIndex)+1)
-	}
-	for i := 0; i < n; i++ {
-		r := rate.at(i)
-		if p := op.Prob(r); !(p >= 0 && p <= 1) {
-			return floatView{}, 0, fmt.Errorf("ops: %v: spike probability p = rate*dt*1e-3 at index %d is %g (rate %g Hz, DtMs %g ms), outside [0, 1]", op, i, p, r, op.DtMs)
-		}
-	}
-	return rate, step, nil
+	return nil
 }
 
 // draw writes the spikes for rate at step into out (same dtype and length).

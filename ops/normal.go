@@ -182,49 +182,21 @@ func (op Normal) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (go
 
 // checkChildren checks the dtypes of sigma and step before the node is built.
 func (op Normal) checkChildren(children []*gorgonia.Node) error {
-	if len(children) != 2 {
-		return fmt.Errorf("ops: %v: got %d children, want 2", op, len(children))
-	}
-	dt, err := nodeDtype(children[0])
-	if err != nil {
-		return err
-	}
-	if !isFloat(dt) {
-		return fmt.Errorf("ops: %v: sigma has dtype %v, want float64 or float32", op, dt)
-	}
-	if st, ok := children[1].Type().(tensor.Dtype); !ok || st != tensor.Float64 {
-		return fmt.Errorf("ops: %v: step must be a float64 scalar, got type %v", op, children[1].Type())
-	}
-	return nil
+	return checkDrawChildren(op, "sigma", children)
 }
 
 // check validates the op and its inputs, including every sigma, so that draw
 // cannot fail half way. It returns the sigma view and the step.
 func (op Normal) check(inputs []gorgonia.Value) (floatView, uint64, error) {
-	if len(inputs) != 2 {
-		return floatView{}, 0, arityError(op, len(inputs))
+	return checkDrawInputs(op, "sigma", inputs)
+}
+
+// checkElem checks element i of sigma.
+func (op Normal) checkElem(i int, s float64) error {
+	if !(s >= 0) || math.IsInf(s, 0) {
+		return fmt.Errorf("ops: %v: sigma at index %d is %g, want a finite standard deviation >= 0", op, i, s)
 	}
-	if err := op.Validate(); err != nil {
-		return floatView{}, 0, err
-	}
-	step, err := stepOf(inputs[1])
-	if err != nil {
-		return floatView{}, 0, fmt.Errorf("ops: %v: %w", op, err)
-	}
-	sigma, err := viewOf(inputs[0])
-	if err != nil {
-		return floatView{}, 0, fmt.Errorf("ops: %v: sigma: %w", op, err)
-	}
-	n := sigma.len()
-	if uint64(n) > MaxIndex+1 {
-		return floatView{}, 0, fmt.Errorf("ops: %v: sigma has %d elements, more than MaxIndex+1 (%d)", op, n, uint64(MaxIndex)+1)
-	}
-	for i := 0; i < n; i++ {
-		if s := sigma.at(i); !(s >= 0) || math.IsInf(s, 0) {
-			return floatView{}, 0, fmt.Errorf("ops: %v: sigma at index %d is %g, want a finite standard deviation >= 0", op, i, s)
-		}
-	}
-	return sigma, step, nil
+	return nil
 }
 
 // draw writes the noise for sigma at step into out (same dtype and length).
