@@ -250,20 +250,7 @@ func New(k Kind, o Options) (*Net, error) {
 	if o.Notebook && k != Uncoupled && k != Recurrent {
 		net.V0 = -65 // In [10] and In [12] start at v = -65 mV
 	}
-	net.Inh = make([]bool, o.N)
-	cells := izhikevich.Uniform(o.N, izhikevich.RegularSpiking())
-	if k.HasN() {
-		types := rand.New(rand.NewPCG(o.Seed, streamTypes))
-		for i := range net.Inh {
-			net.Inh[i] = types.Float64() < InhFraction
-			if net.Inh[i] {
-				cells.Set(i, izhikevich.FastSpiking())
-				net.NInh++
-			}
-		}
-	}
-	net.NExc = o.N - net.NInh
-	net.Record = recordSet(net.Inh)
+	cells := net.drawTypes(k.HasN())
 	scheme := izhikevich.Course
 	if o.Notebook {
 		scheme = izhikevich.NotebookReset
@@ -308,6 +295,28 @@ func New(k Kind, o Options) (*Net, error) {
 		return nil, err
 	}
 	return net, nil
+}
+
+// drawTypes makes each neuron inhibitory (fast spiking) with probability
+// InhFraction, else regular spiking, from the types stream when draw is
+// true (all excitatory otherwise), and sets Inh, NInh, NExc and Record.
+func (net *Net) drawTypes(draw bool) izhikevich.Cells {
+	n := net.Options.N
+	net.Inh = make([]bool, n)
+	cells := izhikevich.Uniform(n, izhikevich.RegularSpiking())
+	if draw {
+		types := rand.New(rand.NewPCG(net.Options.Seed, streamTypes))
+		for i := range net.Inh {
+			net.Inh[i] = types.Float64() < InhFraction
+			if net.Inh[i] {
+				cells.Set(i, izhikevich.FastSpiking())
+				net.NInh++
+			}
+		}
+	}
+	net.NExc = n - net.NInh
+	net.Record = recordSet(net.Inh)
+	return cells
 }
 
 // recurrent draws the recurrent weights W [post, pre] and reversal potentials.

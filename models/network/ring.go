@@ -112,18 +112,7 @@ func newRing(o Options) (*Net, error) {
 
 	// Cell types: Step 3's draw, from the same stream as Uncoupled and
 	// Recurrent, so that a seed gives the same types in all three.
-	net.Inh = make([]bool, o.N)
-	cells := izhikevich.Uniform(o.N, izhikevich.RegularSpiking())
-	types := rand.New(rand.NewPCG(o.Seed, streamTypes))
-	for i := range net.Inh {
-		net.Inh[i] = types.Float64() < InhFraction
-		if net.Inh[i] {
-			cells.Set(i, izhikevich.FastSpiking())
-			net.NInh++
-		}
-	}
-	net.NExc = o.N - net.NInh
-	net.Record = recordSet(net.Inh)
+	cells := net.drawTypes(true)
 	net.Izh = izhikevich.Config{Cells: cells, DtMs: o.DtMs, VPeak: izhikevich.DefaultVPeak, Scheme: izhikevich.Course}
 
 	spec := &RingSpec{N: o.N, Reach: RingReach, Stimulated: make([]bool, o.N), NStimulated: o.N / 2}
