@@ -7,6 +7,11 @@
 //	spikegraph graph SCENARIO [flags]   print the step graph (names or dot)
 //	spikegraph help                     this text
 //
+// Scenarios: single, synaptic, uncoupled, recurrent (the seed notebook's
+// steps 1..4, aliases step1..step4), izhikevich2003 (Izhikevich's 2003
+// 1000-neuron network, net.m) and ring (the course's Step 5 ring network,
+// alias step5).
+//
 // Exit status: 0 success, 1 the run failed, 2 bad usage or input, 130
 // interrupted (SIGINT), 143 terminated (SIGTERM).
 package main
@@ -38,11 +43,13 @@ Usage:
   spikegraph graph SCENARIO [flags]   print the step graph (--format names|dot)
   spikegraph help                     show this text
 
-Scenarios (the seed notebook's steps; aliases step1..step4):
-  single      one neuron, current step of 7 between 200 and 700 ms
-  synaptic    one neuron, 100 Poisson synapses at 2 Hz in that window
-  uncoupled   n neurons (default 1000), 20% inhibitory, Poisson input
-  recurrent   the same with recurrent conductance synapses
+Scenarios (the seed notebook's steps, aliases step1..step4, then more):
+  single         one neuron, current step of 7 between 200 and 700 ms
+  synaptic       one neuron, 100 Poisson synapses at 2 Hz in that window
+  uncoupled      n neurons (default 1000), 20% inhibitory, Poisson input
+  recurrent      the same with recurrent conductance synapses
+  izhikevich2003 Izhikevich's 2003 network of 1000 neurons (net.m)
+  ring           the course's Step 5 ring network (alias step5)
 
 Run 'spikegraph run -h' for the flags.
 
