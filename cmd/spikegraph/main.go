@@ -5,7 +5,19 @@
 //
 //	spikegraph run SCENARIO [flags]     simulate and write outputs
 //	spikegraph graph SCENARIO [flags]   print the step graph (names or dot)
+//	spikegraph features [flags]         Izhikevich (2004) Fig. 1, the 20 behaviours
+//	spikegraph classes [flags]          Izhikevich (2003) Fig. 2, the 8 cell classes
 //	spikegraph help                     this text
+//
+// Scenarios: single, synaptic, uncoupled, recurrent (the seed notebook's
+// steps 1..4, aliases step1..step4), izhikevich2003 (Izhikevich's 2003
+// 1000-neuron network, net.m) and ring (the course's Step 5 ring network,
+// alias step5).
+//
+// features and classes simulate every panel of the figure with the values
+// of Izhikevich's figure program and write FIGURE.png (the panels laid out
+// as in the paper: v over the input current), FIGURE.json (per panel key:
+// name, spikes_ms, dt_ms, duration_ms, dtype) and FIGURE_traces.csv.
 //
 // Exit status: 0 success, 1 the run failed, 2 bad usage or input, 130
 // interrupted (SIGINT), 143 terminated (SIGTERM).
@@ -36,15 +48,23 @@ const usage = `spikegraph simulates spiking networks as gorgonia graphs.
 Usage:
   spikegraph run SCENARIO [flags]     simulate and write outputs into --out
   spikegraph graph SCENARIO [flags]   print the step graph (--format names|dot)
+  spikegraph features [flags]         Izhikevich (2004) Fig. 1: the 20 behaviours
+  spikegraph classes [flags]          Izhikevich (2003) Fig. 2: the 8 cell classes
   spikegraph help                     show this text
 
-Scenarios (the seed notebook's steps; aliases step1..step4):
-  single      one neuron, current step of 7 between 200 and 700 ms
-  synaptic    one neuron, 100 Poisson synapses at 2 Hz in that window
-  uncoupled   n neurons (default 1000), 20% inhibitory, Poisson input
-  recurrent   the same with recurrent conductance synapses
+Scenarios (the seed notebook's steps, aliases step1..step4, then more):
+  single         one neuron, current step of 7 between 200 and 700 ms
+  synaptic       one neuron, 100 Poisson synapses at 2 Hz in that window
+  uncoupled      n neurons (default 1000), 20% inhibitory, Poisson input
+  recurrent      the same with recurrent conductance synapses
+  izhikevich2003 Izhikevich's 2003 network of 1000 neurons (net.m)
+  ring           the course's Step 5 ring network (alias step5)
 
-Run 'spikegraph run -h' for the flags.
+features and classes write FIGURE.png, FIGURE.json (spike times per panel)
+and FIGURE_traces.csv into --out (default out/FIGURE); flags --out, --dtype.
+
+Run 'spikegraph run -h', 'spikegraph features -h' or 'spikegraph classes -h'
+for the flags.
 
 Exit status: 0 success, 1 the run failed, 2 bad usage or input,
 130 interrupted (SIGINT), 143 terminated (SIGTERM).
@@ -93,11 +113,15 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return cmdRun(ctx, args[1:], stdout, stderr)
 	case "graph":
 		return cmdGraph(args[1:], stdout, stderr)
+	case "features":
+		return featuresCmd.run(ctx, args[1:], stdout, stderr)
+	case "classes":
+		return classesCmd.run(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "spikegraph: unknown command %q (want run, graph or help)\n", args[0])
+	fmt.Fprintf(stderr, "spikegraph: unknown command %q (want run, graph, features, classes or help)\n", args[0])
 	return exitUsage
 }
 

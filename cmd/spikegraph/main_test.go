@@ -310,3 +310,26 @@ func TestGraphCommand(t *testing.T) {
 		t.Fatalf("bad format: exit %d", code)
 	}
 }
+
+func TestUsageNamesTheNewScenarios(t *testing.T) {
+	// izhikevich2003 and ring are named ahead of their builders; only the
+	// names are tested here, not runs.
+	_, out, _ := runCLI(t, "help")
+	for _, s := range []string{"izhikevich2003", "ring", "step5"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("usage lacks %q", s)
+		}
+	}
+	_, _, e := runCLI(t, "run", "step9", "--out", filepath.Join(t.TempDir(), "out"))
+	for _, s := range []string{"step9", "izhikevich2003", "ring", "step5"} {
+		if !strings.Contains(e, s) {
+			t.Errorf("unknown scenario: %q lacks %q", e, s)
+		}
+	}
+	_, _, e = runCLI(t, "run", "--seed", "2")
+	for _, s := range []string{"izhikevich2003", "ring"} {
+		if !strings.Contains(e, s) {
+			t.Errorf("missing scenario: %q lacks %q", e, s)
+		}
+	}
+}

@@ -71,7 +71,7 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 		return nil, usagef("unexpected argument %q", rest[0])
 	}
 	if scenario == "" {
-		return nil, usagef("missing SCENARIO (single, synaptic, uncoupled or recurrent)")
+		return nil, usagef("missing SCENARIO (single, synaptic, uncoupled, recurrent, izhikevich2003 or ring)")
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -82,7 +82,7 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	c := &runConfig{format: *format}
 	kind, err := network.ParseKind(scenario)
 	if err != nil {
-		return nil, usagef("scenario: unknown %q (want single, synaptic, uncoupled, recurrent or step1..step4)", scenario)
+		return nil, usagef("%v", err)
 	}
 	c.kind = kind
 	if math.IsNaN(*dt) || math.IsInf(*dt, 0) || *dt <= 0 {

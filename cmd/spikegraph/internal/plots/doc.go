@@ -1,5 +1,6 @@
 // Package plots renders the PNG figures of a spikegraph run with
-// gonum.org/v1/plot: a membrane-voltage trace and a spike raster.
+// gonum.org/v1/plot: a membrane-voltage trace, a spike raster and a grid of
+// voltage-over-current panels.
 //
 // # Overview
 //
@@ -11,11 +12,20 @@
 // neuron rows on y from 0 to N. Each has a Save*PNG variant that writes a
 // file. Figures are [WidthInches] × [HeightInches] at [DPI].
 //
+// [GridPNG] draws a published figure's panels in a grid of the size it is
+// given (Izhikevich 2004, Fig. 1: 5 × 4; Izhikevich 2003, Fig. 2: 2 × 4):
+// each panel a voltage trace in black over its input current in blue,
+// scaled into a band of [BandHeightMv] below the trace, as Izhikevich's
+// figure program draws it. The tiles are aligned with plot.Align; each has
+// its own time axis and a voltage axis from the current band to at least
+// [VTopMv].
+//
 // # State and steps
 //
 // Rendering keeps its cost bounded at any input size. A trace with more
 // than [SamplesPerColumn] samples per pixel column of the plot area (about
-// 1,400 samples in all) is decimated to the minimum and maximum
+// 1,400 samples in all; a grid tile's own width counts for GridPNG) is
+// decimated to the minimum and maximum
 // of each pixel column of the plot area and drawn as a filled band between
 // them, so spike peaks and troughs stay visible. A
 // raster with more than [MaxRasterEvents] events is drawn binned: one bin
