@@ -6,7 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"image"
-	_ "image/png"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -37,6 +37,8 @@ func TestRunEveryScenarioEndToEnd(t *testing.T) {
 		{"uncoupled", []string{"--n", "300"}, 300, "raster.png"},
 		{"recurrent", []string{"--n", "300", "--dtype", "float32"}, 300, "raster.png"},
 		{"recurrent", []string{"--n", "200", "--notebook"}, 200, "raster.png"},
+		{"izhikevich2003", []string{"--n", "300"}, 300, "raster.png"},
+		{"step5", []string{"--n", "200"}, 200, "raster.png"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.scenario+strings.Join(tc.args, ""), func(t *testing.T) {
@@ -116,15 +118,20 @@ func TestRunEveryScenarioEndToEnd(t *testing.T) {
 				t.Fatal(err)
 			}
 			shape := v.Shape()
-			if len(shape) != 2 || shape[0] != 801 || shape[1] != len(sum["recorded_neurons"].([]any)) {
+			samples := int(400/sum["dt_ms"].(float64)) + 1 // 801 at 0.5 ms, 401 for izhikevich2003's 1 ms
+			if len(shape) != 2 || shape[0] != samples || shape[1] != len(sum["recorded_neurons"].([]any)) {
 				t.Fatalf("v.npy shape %v", shape)
 			}
 			data := v.Data().([]float64)
 			if data[0] != -70 && data[0] != -65 {
 				t.Fatalf("v.npy starts at %v", data[0])
 			}
+			vmax := 35.0 // the course's stored peak
+			if tc.scenario == "izhikevich2003" {
+				vmax = math.Inf(1) // net.m keeps v as integrated (unclipped) until the next step resets it
+			}
 			for _, x := range data {
-				if math.IsNaN(x) || x > 35 {
+				if math.IsNaN(x) || x > vmax {
 					t.Fatalf("v.npy holds %v", x)
 				}
 			}
@@ -182,6 +189,11 @@ func TestBadInput(t *testing.T) {
 		{"n negative", []string{"recurrent", "--n", "-4"}, "--n"},
 		{"n too large", []string{"recurrent", "--n", "1000000"}, "--n"},
 		{"n for single", []string{"single", "--n", "10"}, "--n"},
+		{"ring too small", []string{"ring", "--n", "100"}, "--n"},
+		{"izhikevich2003 n too large", []string{"izhikevich2003", "--n", "20001"}, "--n"},
+		{"izhikevich2003 dt", []string{"izhikevich2003", "--dt", "0.5"}, "--dt"},
+		{"notebook ring", []string{"ring", "--notebook"}, "--notebook"},
+		{"notebook izhikevich2003", []string{"izhikevich2003", "--notebook"}, "--notebook"},
 		{"unknown scenario", []string{"step9"}, "scenario"},
 		{"missing scenario", []string{"--seed", "2"}, "SCENARIO"},
 		{"unknown dtype", []string{"single", "--dtype", "float16"}, "--dtype"},
@@ -331,5 +343,81 @@ func TestUsageNamesTheNewScenarios(t *testing.T) {
 		if !strings.Contains(e, s) {
 			t.Errorf("missing scenario: %q lacks %q", e, s)
 		}
+	}
+}
+
+// TestIzh2003WritesRateAndSpectrum runs net.m's network for its 1000 ms and
+// checks the files it adds to the others: the population rate per 1 ms bin,
+// its spectrum, the plot, and the peaks in the summary.
+func TestIzh2003WritesRateAndSpectrum(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := runCLI(t, "run", "izhikevich2003", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var sum struct {
+		Semantics string  `json:"semantics"`
+		DtMs      float64 `json:"dt_ms"`
+		Spikes    int     `json:"spikes"`
+		Files     []string
+		Rhythm    *struct {
+			Alpha float64 `json:"alpha_peak_hz"`
+			Gamma float64 `json:"gamma_peak_hz"`
+		} `json:"rhythm"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Semantics != "net.m" || sum.DtMs != 1 || sum.Rhythm == nil {
+		t.Fatalf("summary: semantics %q, dt %v, rhythm %v", sum.Semantics, sum.DtMs, sum.Rhythm)
+	}
+	// the network's alpha rhythm (see models/network's TestIzh2003RatesAndRhythms)
+	if sum.Rhythm.Alpha < 6 || sum.Rhythm.Alpha > 14 || sum.Rhythm.Gamma < 25 || sum.Rhythm.Gamma > 80 {
+		t.Errorf("peaks %v and %v Hz", sum.Rhythm.Alpha, sum.Rhythm.Gamma)
+	}
+	read := func(name string) [][]string {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		rows, err := csv.NewReader(f).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	rate := read("rate.csv")
+	if len(rate) != 1001 || rate[0][0] != "t_ms" || rate[1][0] != "1" || rate[1000][0] != "1000" {
+		t.Fatalf("rate.csv: %d rows, first %v", len(rate), rate[:2])
+	}
+	total := 0.0
+	for _, r := range rate[1:] {
+		x, err := strconv.ParseFloat(r[1], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += x
+	}
+	// each bin is spikes / (1000 neurons * 1 ms), in Hz: the bins sum to spikes
+	if got := total * 1000 / 1000; math.Abs(got-float64(sum.Spikes)) > 1e-6*float64(sum.Spikes) {
+		t.Errorf("rate.csv sums to %v spikes, summary says %d", got, sum.Spikes)
+	}
+	spec := read("spectrum.csv")
+	// Welch with 500-sample segments of a 1 kHz rate: 251 bins, 2 Hz apart
+	if len(spec) != 252 || spec[0][0] != "freq_hz" || spec[2][0] != "2" {
+		t.Fatalf("spectrum.csv: %d rows, %v", len(spec), spec[:3])
+	}
+	f, err := os.Open(filepath.Join(dir, "spectrum.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := png.Decode(f); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -32,8 +32,10 @@ type runConfig struct {
 const runFlagsHelp = `Flags:
   --seed N          random seed (default 1)
   --duration MS     simulated time in ms, a whole number of steps (default 1000)
-  --dt MS           time step in ms (default 0.5); below tau_g = 10 ms with synapses
-  --n N             neurons, uncoupled and recurrent only (default 1000)
+  --dt MS           time step in ms (default 0.5; izhikevich2003: 1, its only step);
+                    below tau_g = 10 ms with synapses
+  --n N             neurons, uncoupled, recurrent, izhikevich2003 and ring only
+                    (default 1000; ring at least 200)
   --dtype T         float64 or float32 (default float64; float32 with --notebook)
   --notebook        follow the notebook's cells instead of the course (see README)
   --out DIR         output directory (default out/SCENARIO)
@@ -85,6 +87,16 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 		return nil, usagef("%v", err)
 	}
 	c.kind = kind
+	if kind == network.Izhikevich2003 {
+		if !set["dt"] {
+			*dt = network.Izh2003DtMs
+		} else if *dt != network.Izh2003DtMs {
+			return nil, usagef("--dt: %v ms; izhikevich2003 runs net.m's 1 ms step only (its thalamic noise is drawn per step)", *dt)
+		}
+	}
+	if *notebook && kind > network.Recurrent {
+		return nil, usagef("--notebook: applies to the notebook's scenarios (steps 1-4), not %v", kind)
+	}
 	if math.IsNaN(*dt) || math.IsInf(*dt, 0) || *dt <= 0 {
 		return nil, usagef("--dt: must be a positive, finite number of ms (got %v)", *dt)
 	}
@@ -106,12 +118,15 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 		return nil, usagef("--n: does not apply to scenario %v (one neuron)", kind)
 	}
 	if kind.HasN() {
-		limit := network.MaxUncoupledN
-		if kind == network.Recurrent {
-			limit = network.MaxN
+		lo, hi := 1, network.MaxUncoupledN
+		if kind != network.Uncoupled {
+			hi = network.MaxN // n*n weights
 		}
-		if *n < 1 || *n > limit {
-			return nil, usagef("--n: %d must be between 1 and %d for %v", *n, limit, kind)
+		if kind == network.Ring {
+			lo = network.MinRingN
+		}
+		if *n < lo || *n > hi {
+			return nil, usagef("--n: %d must be between %d and %d for %v", *n, lo, hi, kind)
 		}
 		c.opts.N = *n
 	}
@@ -156,6 +171,8 @@ type summary struct {
 	StepsPerS   float64  `json:"steps_per_s"`
 	Recorded    []int    `json:"recorded_neurons"`
 	Files       []string `json:"files"`
+	// Rhythm is izhikevich2003's spectrum peaks (see rate.csv, spectrum.csv).
+	Rhythm *rhythm `json:"rhythm,omitempty"`
 }
 
 // rate returns spikes per neuron per second, or nil for an empty population.
@@ -235,6 +252,9 @@ func simulate(ctx context.Context, c *runConfig, od *outdir.Run) (*summary, erro
 	if net.Options.Notebook {
 		sum.Semantics = "notebook"
 	}
+	if c.kind == network.Izhikevich2003 {
+		sum.Semantics = "net.m"
+	}
 	if input != nil {
 		sum.InputSpikes = input.Count
 	}
@@ -293,6 +313,13 @@ func simulate(ctx context.Context, c *runConfig, od *outdir.Run) (*summary, erro
 		return nil, fmt.Errorf("writing %s: %w", png, err)
 	}
 	sum.Files = []string{"summary.json", "spikes.csv", "v.npy", png}
+	if c.kind == network.Izhikevich2003 {
+		title := fmt.Sprintf("%v: population rate and its spectrum (seed %d)", c.kind, net.Options.Seed)
+		if sum.Rhythm, err = writeRhythm(od, spikes.Events, net.N, dt, c.steps, title); err != nil {
+			return nil, err
+		}
+		sum.Files = append(sum.Files, "rate.csv", "spectrum.csv", "spectrum.png")
+	}
 	if err := od.WriteJSON("summary.json", sum); err != nil {
 		return nil, err
 	}
