@@ -2,6 +2,7 @@ package stimulus_test
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -112,5 +113,34 @@ func TestProtocolValidate(t *testing.T) {
 	}
 	if err := stimulus.Sequence(0, stimulus.Step(10, 1), stimulus.Ramp(0, 5, 0, 2)).Validate(); err != nil {
 		t.Errorf("valid protocol: %v", err)
+	}
+}
+
+// recorder records what a feeder writes.
+type recorder struct {
+	name string
+	x    float64
+}
+
+func (w *recorder) SetInput(name string, values []float64) error {
+	return fmt.Errorf("SetInput(%s) not expected", name)
+}
+
+func (w *recorder) FillInput(name string, x float64) error {
+	w.name, w.x = name, x
+	return nil
+}
+
+func TestCurrentFeeder(t *testing.T) {
+	f := stimulus.CurrentFeeder{Input: "in/I", Current: stimulus.Sequence(0, stimulus.Step(1, 5)), DtMs: 0.5}
+	for k, want := range []float64{0, 0, 0, 5, 5} { // t = 0, 0.5, 1 (not > 1), 1.5, 2
+		var w recorder
+		if err := f.Feed(k, &w); err != nil || w.name != "in/I" || w.x != want {
+			t.Errorf("step %d: fed %s = %v (%v), want %v", k, w.name, w.x, err, want)
+		}
+	}
+	s := stimulus.CurrentFeeder{Input: "in/I", Current: stimulus.Samples{1, 2}, DtMs: 1}
+	if err := s.Feed(2, &recorder{}); err == nil {
+		t.Error("feeding past the samples' end: no error")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -175,6 +176,7 @@ func renderGrid(g Grid) (*gridFigure, error) {
 		}
 		pad := 0.02 * (math.Max(ranges[i].vmax, VTopMv) - ylo)
 		pl.X.Min, pl.X.Max = t0, t1
+		pl.X.Tick.Marker = plainTicks{}
 		pl.Y.Min, pl.Y.Max = ylo-pad, math.Max(ranges[i].vmax, VTopMv)+pad
 		r, col := i/g.Cols, i%g.Cols
 		if r == g.Rows-1 || i+g.Cols >= len(g.Panels) {
@@ -252,4 +254,19 @@ func GridPNG(w io.Writer, g Grid) error {
 		return fmt.Errorf("plots: write grid: %w", err)
 	}
 	return nil
+}
+
+// plainTicks are gonum/plot's default ticks labelled in the shortest form
+// ("25", not "25.00", which the default gives for some ranges).
+type plainTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (plainTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'g', -1, 64)
+		}
+	}
+	return ticks
 }

@@ -186,3 +186,18 @@ func TestGridErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestPlainTickLabels(t *testing.T) {
+	// gonum/plot's default labels [0, 50] as "0.00", "25.00", "50.00".
+	labels := map[string]bool{}
+	for _, tk := range (plainTicks{}).Ticks(0, 50) {
+		if tk.Label != "" {
+			labels[tk.Label] = true
+		}
+	}
+	for _, want := range []string{"0", "25", "50"} {
+		if !labels[want] {
+			t.Errorf("labels %v lack %q", labels, want)
+		}
+	}
+}
