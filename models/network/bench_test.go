@@ -22,6 +22,7 @@ func BenchmarkStep(b *testing.B) {
 	}{
 		{network.Single, 0}, {network.Synaptic, 0},
 		{network.Uncoupled, 1000}, {network.Recurrent, 1000},
+		{network.Ring, 1000}, {network.Izhikevich2003, 1000},
 	}
 	for _, tc := range cases {
 		name := tc.kind.String()
