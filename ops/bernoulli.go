@@ -71,35 +71,12 @@ func (op Bernoulli) Type() hm.Type {
 // InferShape returns the shape of rate. It returns an error unless it gets
 // two shapes and the second (step) is a scalar.
 func (op Bernoulli) InferShape(inputs ...gorgonia.DimSizer) (tensor.Shape, error) {
-	if len(inputs) != 2 {
-		return nil, fmt.Errorf("ops: %v: got %d shapes, want 2", op, len(inputs))
-	}
-	rate, err := shapeOf(inputs[0], "Bernoulli rate")
-	if err != nil {
-		return nil, err
-	}
-	step, err := shapeOf(inputs[1], "Bernoulli step")
-	if err != nil {
-		return nil, err
-	}
-	if !step.IsScalar() {
-		return nil, fmt.Errorf("ops: %v: step must be a scalar, got shape %v", op, step)
-	}
-	return rate.Clone(), nil
+	return drawShape(op, "Bernoulli rate", inputs)
 }
 
 // Do draws the spikes into a newly allocated value; see Bernoulli.
 func (op Bernoulli) Do(inputs ...gorgonia.Value) (gorgonia.Value, error) {
-	rate, step, err := op.check(inputs)
-	if err != nil {
-		return nil, err
-	}
-	out, view, err := newLike(inputs[0], rate.dt)
-	if err != nil {
-		return nil, fmt.Errorf("ops: %v: %w", op, err)
-	}
-	op.draw(rate, step, view)
-	return out, nil
+	return doDraw(op, "rate", inputs)
 }
 
 // ReturnsPtr returns false: the output is a new value.
@@ -129,16 +106,7 @@ func (op Bernoulli) String() string {
 // and dtype, and returns it. It does not allocate. On an error prealloc is
 // left unchanged, even when it shares memory with rate.
 func (op Bernoulli) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia.Value) (gorgonia.Value, error) {
-	rate, step, err := op.check(inputs)
-	if err != nil {
-		return nil, err
-	}
-	view, err := preallocView(prealloc, rate.dt, inputs[0].Shape())
-	if err != nil {
-		return nil, fmt.Errorf("ops: %v: %w", op, err)
-	}
-	op.draw(rate, step, view)
-	return prealloc, nil
+	return preallocDraw(op, "rate", prealloc, inputs)
 }
 
 // DiffWRT returns all false: a random draw has no gradient.

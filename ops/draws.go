@@ -29,11 +29,62 @@ func checkDrawChildren(op gorgonia.Op, what string, children []*gorgonia.Node) e
 	return nil
 }
 
-// drawOp is a random op: it validates its fields and each element of x.
+// drawOp is a random op: it validates its fields and each element of x,
+// and draws into out for a checked x and step.
 type drawOp interface {
 	gorgonia.Op
 	Validate() error
 	checkElem(i int, x float64) error
+	draw(x floatView, step uint64, out floatView)
+}
+
+// drawShape returns the shape of x (named what). It returns an error unless
+// it gets two shapes and the second (step) is a scalar.
+func drawShape(op gorgonia.Op, what string, inputs []gorgonia.DimSizer) (tensor.Shape, error) {
+	if len(inputs) != 2 {
+		return nil, fmt.Errorf("ops: %v: got %d shapes, want 2", op, len(inputs))
+	}
+	x, err := shapeOf(inputs[0], what)
+	if err != nil {
+		return nil, err
+	}
+	step, err := shapeOf(inputs[1], fmt.Sprintf("%v step", op))
+	if err != nil {
+		return nil, err
+	}
+	if !step.IsScalar() {
+		return nil, fmt.Errorf("ops: %v: step must be a scalar, got shape %v", op, step)
+	}
+	return x.Clone(), nil
+}
+
+// doDraw checks the inputs and draws into a newly allocated value.
+func doDraw[O drawOp](op O, what string, inputs []gorgonia.Value) (gorgonia.Value, error) {
+	x, step, err := checkDrawInputs(op, what, inputs)
+	if err != nil {
+		return nil, err
+	}
+	out, view, err := newLike(inputs[0], x.dt)
+	if err != nil {
+		return nil, fmt.Errorf("ops: %v: %w", op, err)
+	}
+	op.draw(x, step, view)
+	return out, nil
+}
+
+// preallocDraw checks the inputs and draws into prealloc, which must have
+// x's shape and dtype. On an error prealloc is left unchanged.
+func preallocDraw[O drawOp](op O, what string, prealloc gorgonia.Value, inputs []gorgonia.Value) (gorgonia.Value, error) {
+	x, step, err := checkDrawInputs(op, what, inputs)
+	if err != nil {
+		return nil, err
+	}
+	view, err := preallocView(prealloc, x.dt, inputs[0].Shape())
+	if err != nil {
+		return nil, fmt.Errorf("ops: %v: %w", op, err)
+	}
+	op.draw(x, step, view)
+	return prealloc, nil
 }
 
 // checkDrawInputs validates a random op and its inputs x (named what) and

@@ -101,35 +101,12 @@ func (op Normal) Type() hm.Type {
 // InferShape returns the shape of sigma. It returns an error unless it gets
 // two shapes and the second (step) is a scalar.
 func (op Normal) InferShape(inputs ...gorgonia.DimSizer) (tensor.Shape, error) {
-	if len(inputs) != 2 {
-		return nil, fmt.Errorf("ops: %v: got %d shapes, want 2", op, len(inputs))
-	}
-	sigma, err := shapeOf(inputs[0], "Normal sigma")
-	if err != nil {
-		return nil, err
-	}
-	step, err := shapeOf(inputs[1], "Normal step")
-	if err != nil {
-		return nil, err
-	}
-	if !step.IsScalar() {
-		return nil, fmt.Errorf("ops: %v: step must be a scalar, got shape %v", op, step)
-	}
-	return sigma.Clone(), nil
+	return drawShape(op, "Normal sigma", inputs)
 }
 
 // Do draws the noise into a newly allocated value; see Normal.
 func (op Normal) Do(inputs ...gorgonia.Value) (gorgonia.Value, error) {
-	sigma, step, err := op.check(inputs)
-	if err != nil {
-		return nil, err
-	}
-	out, view, err := newLike(inputs[0], sigma.dt)
-	if err != nil {
-		return nil, fmt.Errorf("ops: %v: %w", op, err)
-	}
-	op.draw(sigma, step, view)
-	return out, nil
+	return doDraw(op, "sigma", inputs)
 }
 
 // ReturnsPtr returns false: the output is a new value.
@@ -159,16 +136,7 @@ func (op Normal) String() string {
 // and dtype, and returns it. It does not allocate. On an error prealloc is
 // left unchanged, even when it shares memory with sigma.
 func (op Normal) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia.Value) (gorgonia.Value, error) {
-	sigma, step, err := op.check(inputs)
-	if err != nil {
-		return nil, err
-	}
-	view, err := preallocView(prealloc, sigma.dt, inputs[0].Shape())
-	if err != nil {
-		return nil, fmt.Errorf("ops: %v: %w", op, err)
-	}
-	op.draw(sigma, step, view)
-	return prealloc, nil
+	return preallocDraw(op, "sigma", prealloc, inputs)
 }
 
 // DiffWRT returns all false: Normal is not differentiable.
