@@ -112,3 +112,36 @@ func wantErr(t testing.TB, err error, fragments ...string) {
 func closeRel(got, want, rel float64) bool {
 	return math.Abs(got-want) <= rel*math.Max(1, math.Abs(want))
 }
+
+// gradThroughDraw builds Sum(w * op(x, step)) for a random op, fills x with
+// the value x0 at step 1, and returns the draws and dcost/dw (the draws act
+// as a constant, so the two should be equal), and the error of asking for
+// dcost/dx (there is no differentiable path, so it should not be nil).
+func gradThroughDraw(t *testing.T, op gorgonia.Op, x0 float64) (draws, grads []float64, xErr error) {
+	t.Helper()
+	const n = 50
+	g := gorgonia.NewGraph()
+	x, step, w := vec64(g, "x", n), scalar64(g, "step"), vec64(g, "w", n)
+	d := mustApply(t, op, x, step)
+	prod, err := gorgonia.HadamardProd(w, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cost, err := gorgonia.Sum(prod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gr, err := gorgonia.Grad(cost, w)
+	if err != nil {
+		t.Fatalf("Grad through %v: %v", op, err)
+	}
+	data := make([]float64, n)
+	for i := range data {
+		data[i] = x0
+	}
+	out := machine(t, g, d, gr[0])(map[*gorgonia.Node]interface{}{
+		x: dense64(data, n), step: 1.0, w: dense64(make([]float64, n), n),
+	})
+	_, xErr = gorgonia.Grad(cost, x)
+	return out[0], out[1], xErr
+}
