@@ -1,11 +1,9 @@
 package network
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 
-	"github.com/spikegraph/spikegraph/graph"
 	"github.com/spikegraph/spikegraph/models/izhikevich"
 	"github.com/spikegraph/spikegraph/ops"
 )
@@ -37,26 +35,13 @@ const (
 )
 
 // NameNoise is the thalamic input's output node in the izhikevich2003 graph.
-const NameNoise = "in/thalamic"
+const NameNoise = "in/noise"
 
 // streamIzh2003 draws the heterogeneity and the weights (PCG); the thalamic
 // noise is counter-based (ops.Normal, stream 0 under Options.Seed).
 const streamIzh2003 = 4
 
 func newIzh2003(o Options) (*Net, error) {
-	if o.Notebook {
-		return nil, fmt.Errorf("network: %v: the notebook has no such cell; --notebook does not apply", Izhikevich2003)
-	}
-	if o.DtMs == 0 {
-		o.DtMs = Izh2003DtMs
-	}
-	if o.DtMs != Izh2003DtMs {
-		return nil, fmt.Errorf("network: %v: dt = %v ms; net.m's step is 1 ms (its noise is drawn per step, so another dt would change the input)", Izhikevich2003, o.DtMs)
-	}
-	o, err := o.normalize(Izhikevich2003)
-	if err != nil {
-		return nil, err
-	}
 	n := o.N
 	ne := int(math.Round(Izh2003ExcFraction * float64(n)))
 	net := &Net{Kind: Izhikevich2003, Options: o, N: n, NExc: ne, NInh: n - ne, V0: Izh2003V0}
@@ -92,10 +77,12 @@ func newIzh2003(o Options) (*Net, error) {
 		}
 		net.Izh2003.U0[i] = cells.B[i] * Izh2003V0
 	}
-	if err := net.buildIzh2003(); err != nil {
-		return nil, err
+	spec := Spec{DtMs: o.DtMs, Dtype: o.Dtype, Seed: o.Seed,
+		Populations: []Population{{Name: "net", Model: izhikevich.Neuron{Config: net.Izh, V0: []float64{net.V0}, U0: net.Izh2003.U0}, Inh: net.Inh}},
+		Sources:     []Source{Noise{Name: "in", To: "net", Sigma: net.Izh2003.Sigma, Stream: net.Izh2003.Noise(o.Seed).Stream}},
+		Projections: []Projection{{Name: "syn_rec", From: "net", To: "net", Synapse: CurrentPulse{}, W: w}},
 	}
-	return net, nil
+	return net, net.build(spec)
 }
 
 // Izh2003Spec holds what the izhikevich2003 network adds to a Net.
@@ -108,32 +95,3 @@ type Izh2003Spec struct {
 // Noise returns the op that draws the thalamic input, sigma .* z, where z
 // is ops.NormalDraw(seed, 0, step, i).
 func (s *Izh2003Spec) Noise(seed uint64) ops.Normal { return ops.Normal{Seed: seed} }
-
-func (net *Net) buildIzh2003() error {
-	g, err := graph.New(graph.WithDtype(net.Options.Dtype))
-	if err != nil {
-		return fmt.Errorf("network: %w", err)
-	}
-	nb, in, syn := g.Scope("net"), g.Scope("in"), g.Scope("syn_rec")
-	spec := net.Izh2003
-	pop, err := izhikevich.Declare(nb, net.Izh, []float64{net.V0}, spec.U0)
-	if err != nil {
-		return fmt.Errorf("network: %v: %w", net.Kind, err)
-	}
-	sigma := in.Param("sigma", spec.Sigma, net.N)
-	noise := in.Output("thalamic", in.Apply(spec.Noise(net.Options.Seed), sigma, g.StepCounter()))
-	w := syn.Param("W", spec.W, net.N, net.N)
-	current := nb.Add(noise, syn.MatVec(w, pop.Fired))
-	next, err := pop.Step(nb, pop.State, current)
-	if err != nil {
-		return err
-	}
-	if err := pop.Carry(nb, next); err != nil {
-		return err
-	}
-	if err := g.Validate(); err != nil {
-		return fmt.Errorf("network: %v: %w", net.Kind, err)
-	}
-	net.Graph, net.Feeder = g, graph.Feeders{}
-	return nil
-}

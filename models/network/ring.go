@@ -1,16 +1,12 @@
 package network
 
 import (
-	"errors"
-	"fmt"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/spikegraph/spikegraph/models/izhikevich"
-	"github.com/spikegraph/spikegraph/models/poisson"
 	"github.com/spikegraph/spikegraph/models/stimulus"
-	"github.com/spikegraph/spikegraph/models/synapse"
 )
 
 // The ring network's constants.
@@ -93,26 +89,11 @@ func (r *RingSpec) DistanceToStimulated(i int) int {
 // constants above). Options.N is the ring's size (0 means DefaultN, at least
 // MinRingN); Options.Notebook is rejected, as the notebook has no Step 5.
 func newRing(o Options) (*Net, error) {
-	if o.Notebook {
-		return nil, errors.New("network: ring: the notebook has no Step 5; only the course's semantics apply (drop Notebook)")
-	}
-	if o.N == 0 {
-		o.N = DefaultN
-	}
-	if o.N < MinRingN || o.N > MaxN {
-		return nil, fmt.Errorf("network: ring: n = %d must be in [%d, %d] (at least four reaches of %d; at most MaxN, as for the recurrent network)", o.N, MinRingN, MaxN, RingReach)
-	}
-	// Validate dt and the dtype as for the recurrent network, whose dense
-	// weight matrix the ring shares.
-	o, err := o.normalize(Recurrent)
+	net := &Net{Kind: Ring, Options: o, N: o.N, V0: izhikevich.RestV, U0: izhikevich.RestU, Window: stimulus.CourseWindow()}
+	cells, err := net.drawTypes(true)
 	if err != nil {
 		return nil, err
 	}
-	net := &Net{Kind: Ring, Options: o, N: o.N, V0: izhikevich.RestV, U0: izhikevich.RestU, Window: stimulus.CourseWindow()}
-
-	// Cell types: Step 3's draw, from the same stream as Uncoupled and
-	// Recurrent, so that a seed gives the same types in all three.
-	cells := net.drawTypes(true)
 	net.Izh = izhikevich.Config{Cells: cells, DtMs: o.DtMs, VPeak: izhikevich.DefaultVPeak, Scheme: izhikevich.Course}
 
 	spec := &RingSpec{N: o.N, Reach: RingReach, Stimulated: make([]bool, o.N), NStimulated: o.N / 2}
@@ -121,17 +102,13 @@ func newRing(o Options) (*Net, error) {
 	}
 	net.Ring = spec
 
-	net.Input = &poisson.Config{N: NIn, Seed: o.Seed, Stream: 0, DtMs: o.DtMs}
-	net.Rates = make([]float64, NIn)
-	for i := range net.Rates {
-		net.Rates[i] = InputRateHz
+	s := net.spec()
+	net.addInput(&s)
+	s.Projections = []Projection{
+		{Name: "syn_in", From: "in", To: "net", Synapse: Conductance{TauMs: TauGMs, E: []float64{0}}, W: ringInput(o, spec)},
+		{Name: "syn_rec", From: "net", To: "net", Synapse: Conductance{TauMs: TauGMs, E: []float64{0}, EInh: ptr(EInhMV)}, W: ringRecurrent(o, net.Inh, spec)},
 	}
-	net.InputSyn = &synapse.Config{NPre: NIn, NPost: o.N, W: ringInput(o, spec), E: make([]float64, NIn), TauMs: TauGMs, DtMs: o.DtMs, Order: synapse.OrderCourse}
-	net.RecSyn = ringRecurrent(o, net.Inh, spec)
-	if err := net.build(); err != nil {
-		return nil, err
-	}
-	return net, nil
+	return net, net.build(s)
 }
 
 // ringInput draws the input weights [post, train]: Step 3's draw for every
@@ -148,11 +125,11 @@ func ringInput(o Options, spec *RingSpec) []float64 {
 	return w
 }
 
-// ringRecurrent draws the recurrent weights W [post, pre]: an excitatory pre
-// connects to every other neuron within spec.Reach positions, an inhibitory
-// pre to each neuron with probability RecProb (Step 4's rule); weights are
-// Gamma(GammaShape, GammaScale), doubled from inhibitory to excitatory.
-func ringRecurrent(o Options, inh []bool, spec *RingSpec) *synapse.Config {
+// ringRecurrent draws the recurrent weights W [post, pre]: an excitatory
+// presynaptic neuron reaches every neuron within spec.Reach positions, an
+// inhibitory one connects as in Recurrent (probability RecProb); weights are
+// Gamma-distributed and the inhibitory-to-excitatory block is doubled.
+func ringRecurrent(o Options, inh []bool, spec *RingSpec) []float64 {
 	n := len(inh)
 	r := rand.New(rand.NewPCG(o.Seed, streamRec))
 	gamma := distuv.Gamma{Alpha: GammaShape, Beta: 1 / GammaScale, Src: r}
@@ -173,11 +150,5 @@ func ringRecurrent(o Options, inh []bool, spec *RingSpec) *synapse.Config {
 			w[post*n+pre] = x
 		}
 	}
-	e := make([]float64, n)
-	for i := range e {
-		if inh[i] {
-			e[i] = EInhMV
-		}
-	}
-	return &synapse.Config{NPre: n, NPost: n, W: w, E: e, TauMs: TauGMs, DtMs: o.DtMs, Order: synapse.OrderCourse}
+	return w
 }

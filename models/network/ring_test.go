@@ -1,6 +1,7 @@
 package network_test
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -204,8 +205,9 @@ func TestRingSharesStep3And4Draws(t *testing.T) {
 
 func TestRingBadOptions(t *testing.T) {
 	_, err := network.New(network.Ring, network.Options{Notebook: true})
-	if err == nil || !strings.Contains(err.Error(), "no Step 5") {
-		t.Errorf("Notebook: err = %v, want one that says the notebook has no Step 5", err)
+	var oe *network.OptionError
+	if !errors.As(err, &oe) || oe.Option != "notebook" || !strings.Contains(err.Error(), "steps 1-4") {
+		t.Errorf("Notebook: err = %v, want an *OptionError for \"notebook\" saying it applies to steps 1-4 only", err)
 	}
 	for _, o := range []network.Options{
 		{N: network.MinRingN - 1}, {N: -1}, {N: network.MaxN + 1}, {DtMs: -0.5}, {DtMs: network.TauGMs},

@@ -1,0 +1,21 @@
+package graph
+
+// Neurons is a neuron population declared in a graph, as a composer (such
+// as package network) drives it. A neuron model's Declare returns it; the
+// composer wires projections to V and Fired, sums the population's inputs
+// and calls Advance once.
+//
+// It is a plain value of graph types so that a model package implements a
+// composer's contract while importing only graph and ops.
+type Neurons struct {
+	// V is the membrane potential at sample k, the value a
+	// conductance-based synapse reads: shape [n], or [batch, n] for a
+	// batched population.
+	V *Node
+	// Fired is 1 where a neuron spiked at sample k, else 0; V's shape.
+	Fired *Node
+	// Advance adds the step from sample k to k+1, driven by input (the sum
+	// of the population's inputs in the model's input unit; nil for none),
+	// and pairs every state with its next value. A composer calls it once.
+	Advance func(input *Node) error
+}

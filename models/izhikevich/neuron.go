@@ -1,0 +1,54 @@
+package izhikevich
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spikegraph/spikegraph/graph"
+)
+
+// Neuron is an Izhikevich population as a network component: it meets the
+// neuron contract of package network (Size and Declare). Its input is a
+// current, added to dv/dt as I.
+type Neuron struct {
+	// Config is the population; Config.DtMs must be 0 (the network's clock
+	// sets it) or equal to the network's dt.
+	Config
+	// V0 and U0 are the initial v (mV) and u: one value for every neuron or
+	// one per neuron. Empty V0 means RestV, empty U0 means RestU.
+	V0, U0 []float64
+}
+
+// Size returns the number of neurons.
+func (n Neuron) Size() int { return n.Cells.Len() }
+
+// Declare adds the population to b's scope with the time step dtMs (see
+// Declare) and returns its potential, spikes and step.
+func (n Neuron) Declare(b *graph.Builder, dtMs float64) (graph.Neurons, error) {
+	if b == nil {
+		return graph.Neurons{}, errors.New("izhikevich: Neuron.Declare: nil builder")
+	}
+	cfg := n.Config
+	if cfg.DtMs != 0 && cfg.DtMs != dtMs {
+		return graph.Neurons{}, fmt.Errorf("izhikevich: Neuron.Config.DtMs = %v ms differs from the network's dt = %v ms (leave it 0: the network's clock sets it)", cfg.DtMs, dtMs)
+	}
+	cfg.DtMs = dtMs
+	v0, u0 := n.V0, n.U0
+	if len(v0) == 0 {
+		v0 = []float64{RestV}
+	}
+	if len(u0) == 0 {
+		u0 = []float64{RestU}
+	}
+	p, err := Declare(b, cfg, v0, u0)
+	if err != nil {
+		return graph.Neurons{}, err
+	}
+	return graph.Neurons{V: p.V, Fired: p.Fired, Advance: func(i *graph.Node) error {
+		next, err := p.Step(b, p.State, i)
+		if err != nil {
+			return err
+		}
+		return p.Carry(b, next)
+	}}, nil
+}

@@ -1,0 +1,607 @@
+package network
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gorgonia.org/tensor"
+
+	"github.com/spikegraph/spikegraph/graph"
+	"github.com/spikegraph/spikegraph/models/synapse"
+)
+
+// Neuron is the contract a neuron model meets to enter a network. It is
+// defined here, where it is consumed; a model implements it while importing
+// only graph and ops (izhikevich.Neuron, lif.Neuron, and the AdEx example's
+// adex.Neuron do).
+type Neuron interface {
+	// Size returns the number of neurons (per batch row).
+	Size() int
+	// Declare adds the population's states, params and constants to b's
+	// scope for the network's time step dtMs and returns its potential,
+	// spikes and step (see graph.Neurons).
+	Declare(b *graph.Builder, dtMs float64) (graph.Neurons, error)
+}
+
+// Spec is a network as data: populations, sources, projections and
+// monitors on one clock. Build turns it into a graph. DtMs lives here only;
+// every component reads it.
+type Spec struct {
+	DtMs  float64      // the clock's step (ms); > 0 and finite
+	Dtype tensor.Dtype // float64 (the zero value) or float32
+	Seed  uint64       // every random draw follows from it (see Projection.Stream)
+
+	Populations []Population
+	Sources     []Source
+	Projections []Projection
+	Monitors    []Monitor
+}
+
+// Population is a named group of neurons of one model.
+type Population struct {
+	Name  string // scope of its nodes: "NAME/v", "NAME/fired", ...
+	Model Neuron
+	// Inh optionally labels each neuron inhibitory (true) or excitatory;
+	// nil or Size() values. BlockScale, Conductance.EInh and the runner's
+	// per-type rates read it.
+	Inh []bool
+}
+
+// Synapse is how a projection turns presynaptic spikes into input:
+// Conductance or CurrentPulse.
+type Synapse interface{ isSynapse() }
+
+// Conductance is the course's conductance synapse (package synapse): each
+// presynaptic neuron has a conductance g that jumps by its spikes and decays
+// with TauMs; the postsynaptic current is I = W(g.*E) - (W g).*v.
+type Conductance struct {
+	TauMs float64 // decay time constant (ms); > the clock's dt
+	// E is the reversal potential (mV) of each presynaptic neuron: one value
+	// for all or one each. With EInh set, E (one value) is the excitatory
+	// neurons' and EInh the inhibitory ones' (by the presynaptic labels).
+	E    []float64
+	EInh *float64
+	// Order is synapse.OrderCourse (the zero value) or the notebook's.
+	Order synapse.Order
+}
+
+func (Conductance) isSynapse() {}
+
+// CurrentPulse adds W·s to the postsynaptic input each step (s: this step's
+// presynaptic spikes), as net.m does; weights may be negative.
+type CurrentPulse struct{}
+
+func (CurrentPulse) isSynapse() {}
+
+// Projection connects a population or spike source (From) to a population
+// (To). Its synapses come from Connect and Weights, or from W.
+type Projection struct {
+	Name    string // scope of its nodes ("NAME/g", "NAME/W")
+	From    string // a population or a spike source
+	To      string // a population
+	Synapse Synapse
+	// Connect and Weights draw the synapses (both set), or W gives them.
+	Connect Connectivity
+	Weights Weights
+	// W is an explicit dense weight matrix [post, pre], row-major; zeros
+	// are absent synapses.
+	W []float64
+	// Scale multiplies blocks of the drawn weights, in order.
+	Scale []BlockScale
+	// Stream is the math/rand/v2 PCG stream (under Spec.Seed) of the
+	// connection and weight draws; projections need distinct streams.
+	Stream uint64
+	// DelaySteps delays the presynaptic spikes by whole steps (0: none, as
+	// the course).
+	DelaySteps int
+}
+
+// MonitorKind is what a monitor records.
+type MonitorKind int
+
+const (
+	// SpikeEvents records every spike of a population as (sample, neuron).
+	SpikeEvents MonitorKind = iota + 1
+	// Trace records the potential of chosen neurons of a population at
+	// every sample.
+	Trace
+	// CountSpikes counts the spikes a spike source emits.
+	CountSpikes
+)
+
+// Monitor records part of a run, like a Brian2 monitor. A runner (package
+// sim) turns monitors into recorders.
+type Monitor struct {
+	Name  string      // the key of its results
+	Kind  MonitorKind //
+	Of    string      // a population (SpikeEvents, Trace) or spike source (CountSpikes)
+	Index []int       // Trace: the neurons, flat indices into the state
+}
+
+// Network is a built Spec: the graph of one step, its feeder and where
+// each part's nodes are.
+type Network struct {
+	Spec        Spec
+	Graph       *graph.Graph
+	Feeder      graph.Feeder
+	Populations []BuiltPopulation
+	Sources     []BuiltSource
+	Projections []BuiltProjection
+	Monitors    []BuiltMonitor
+}
+
+// BuiltPopulation says where a population's nodes are.
+type BuiltPopulation struct {
+	Name  string
+	N     int    // neurons (per batch row)
+	V     string // the potential's state name, "NAME/v"
+	Fired string // the spikes' state name, "NAME/fired"
+	Inh   []bool // the labels (nil when none)
+	NInh  int    // neurons labelled inhibitory
+}
+
+// BuiltSource says where a source's nodes are.
+type BuiltSource struct {
+	Name   string
+	N      int
+	Spikes string // spike sources: the output or input holding the spikes
+	Input  string // current sources: the current's node (input or output)
+}
+
+// BuiltProjection describes a built projection.
+type BuiltProjection struct {
+	Name     string
+	Synapses int // nonzero weights
+	// Conductance is the synapse group's config for a Conductance
+	// projection (nil otherwise): its dense W, E, TauMs and the clock's dt.
+	Conductance *synapse.Config
+	// W is the dense weight matrix [post, pre] of a CurrentPulse projection.
+	W []float64
+}
+
+// BuiltMonitor is a monitor resolved to a node name.
+type BuiltMonitor struct {
+	Monitor
+	Node string // the state (SpikeEvents, Trace) or output (CountSpikes) it reads
+}
+
+// Population returns the built population name.
+func (n *Network) Population(name string) (BuiltPopulation, bool) {
+	for _, p := range n.Populations {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return BuiltPopulation{}, false
+}
+
+// Build validates the spec and builds its one-step graph. The order of
+// operations within a step is Schedule. Errors are *OptionError naming the
+// field at fault (a component's own error is wrapped with the field path).
+func (s Spec) Build() (net *Network, err error) {
+	if !(s.DtMs > 0) || math.IsInf(s.DtMs, 0) {
+		return nil, optionf("DtMs", "%v ms must be > 0 and finite", s.DtMs)
+	}
+	if s.Dtype == (tensor.Dtype{}) {
+		s.Dtype = tensor.Float64
+	}
+	g, err := graph.New(graph.WithDtype(s.Dtype))
+	if err != nil {
+		return nil, wrapOption("Dtype", err)
+	}
+	if len(s.Populations) == 0 {
+		return nil, optionf("Populations", "none (a network needs at least one)")
+	}
+	if err := s.checkNames(); err != nil {
+		return nil, err
+	}
+	net = &Network{Spec: s, Graph: g}
+	c := clock{dtMs: s.DtMs, seed: s.Seed, g: g}
+
+	// 1. Populations: states at sample k.
+	pops := map[string]*popBuild{}
+	var order []*popBuild
+	for i, p := range s.Populations {
+		field := fmt.Sprintf("Populations[%d]", i)
+		if p.Model == nil {
+			return nil, optionf(field+".Model", "is nil")
+		}
+		n := p.Model.Size()
+		if n < 1 {
+			return nil, optionf(field+".Model", "size %d must be >= 1", n)
+		}
+		if p.Inh != nil && len(p.Inh) != n {
+			return nil, optionf(field+".Inh", "%d labels for %d neurons", len(p.Inh), n)
+		}
+		b := g.Scope(p.Name)
+		cells, err := declareNeurons(p.Model, b, s.DtMs)
+		if err != nil {
+			return nil, wrapOption(field+".Model", err)
+		}
+		if cells.V == nil || cells.Fired == nil || cells.Advance == nil {
+			return nil, optionf(field+".Model", "Declare returned no V, Fired or Advance")
+		}
+		pb := &popBuild{Population: p, n: n, b: b, cells: cells}
+		pops[p.Name], order = pb, append(order, pb)
+		bp := BuiltPopulation{Name: p.Name, N: n, Inh: p.Inh}
+		bp.V, _ = g.NameOf(cells.V)
+		bp.Fired, _ = g.NameOf(cells.Fired)
+		for _, x := range p.Inh {
+			if x {
+				bp.NInh++
+			}
+		}
+		net.Populations = append(net.Populations, bp)
+	}
+	c.size = func(name string) (int, bool) {
+		p, ok := pops[name]
+		if !ok {
+			return 0, false
+		}
+		return p.n, true
+	}
+
+	// 2. Sources: this step's spikes and currents.
+	spikeSrc := map[string]declared{}
+	var feeders graph.Feeders
+	streams := map[string]map[uint64]string{}
+	for i, src := range s.Sources {
+		field := fmt.Sprintf("Sources[%d]", i)
+		if src == nil {
+			return nil, optionf(field, "is nil")
+		}
+		if kind, stream, ok := sourceStream(src); ok {
+			if streams[kind] == nil {
+				streams[kind] = map[uint64]string{}
+			}
+			if other, dup := streams[kind][stream]; dup {
+				return nil, optionf(field+".Stream", "%d is also %q's: the two would draw the same numbers", stream, other)
+			}
+			streams[kind][stream] = src.SourceName()
+		}
+		d, err := src.declare(g.Scope(src.SourceName()), c)
+		if err != nil {
+			return nil, wrapOption(field, err)
+		}
+		if d.feeder != nil {
+			feeders = append(feeders, d.feeder)
+		}
+		bs := BuiltSource{Name: src.SourceName(), N: d.n}
+		if d.spikes != nil {
+			spikeSrc[src.SourceName()] = d
+			bs.Spikes = d.output
+		} else {
+			pops[d.to].inputs = append(pops[d.to].inputs, d.current)
+			bs.Input = d.output
+		}
+		net.Sources = append(net.Sources, bs)
+	}
+
+	// 3. Projections: currents from the spikes and potentials at sample k.
+	projStreams := map[uint64]string{}
+	for i, p := range s.Projections {
+		field := fmt.Sprintf("Projections[%d]", i)
+		post, ok := pops[p.To]
+		if !ok {
+			return nil, optionf(field+".To", "unknown population %q", p.To)
+		}
+		var pre *graph.Node
+		var preN int
+		var preInh []bool
+		if pp, ok := pops[p.From]; ok {
+			pre, preN, preInh = pp.cells.Fired, pp.n, pp.Inh
+		} else if d, ok := spikeSrc[p.From]; ok {
+			pre, preN = d.spikes, d.n
+		} else {
+			return nil, optionf(field+".From", "unknown population or spike source %q", p.From)
+		}
+		if p.W == nil {
+			if other, dup := projStreams[p.Stream]; dup {
+				return nil, optionf(field+".Stream", "%d is also %q's: the two would draw the same numbers", p.Stream, other)
+			}
+			projStreams[p.Stream] = p.Name
+		}
+		w, nnz, err := p.weights(s.Seed, post.n, preN, post.Inh, preInh)
+		if err != nil {
+			return nil, wrapOption(field, err)
+		}
+		b := g.Scope(p.Name)
+		spikes, err := delayed(b, pre, p.DelaySteps)
+		if err != nil {
+			return nil, wrapOption(field+".DelaySteps", err)
+		}
+		bp := BuiltProjection{Name: p.Name, Synapses: nnz}
+		var current *graph.Node
+		switch syn := p.Synapse.(type) {
+		case Conductance:
+			e, err := syn.reversal(preN, preInh)
+			if err != nil {
+				return nil, wrapOption(field+".Synapse", err)
+			}
+			cfg := synapse.Config{NPre: preN, NPost: post.n, W: w, E: e, TauMs: syn.TauMs, DtMs: s.DtMs, Order: syn.Order}
+			if err := cfg.Validate(); err != nil {
+				return nil, wrapOption(field+".Synapse", err)
+			}
+			grp, err := synapse.Declare(b, cfg)
+			if err != nil {
+				return nil, wrapOption(field, err)
+			}
+			gNext, i, err := grp.Step(b, grp.G, spikes, post.cells.V)
+			if err != nil {
+				return nil, wrapOption(field, err)
+			}
+			b.SetNext(grp.G, gNext)
+			current, bp.Conductance = i, &cfg
+		case CurrentPulse:
+			wn := b.Param("W", w, post.n, preN)
+			current, bp.W = b.MatVec(wn, spikes), w
+		default:
+			return nil, optionf(field+".Synapse", "%T is not Conductance or CurrentPulse", p.Synapse)
+		}
+		if err := b.Err(); err != nil {
+			return nil, wrapOption(field, err)
+		}
+		post.inputs = append(post.inputs, current)
+		net.Projections = append(net.Projections, bp)
+	}
+
+	// 4. Populations: sum the inputs in order and step to sample k+1.
+	for i, p := range order {
+		var in *graph.Node
+		for _, x := range p.inputs {
+			if in == nil {
+				in = x
+				continue
+			}
+			in = p.b.Add(in, x)
+		}
+		if err := p.cells.Advance(in); err != nil {
+			return nil, wrapOption(fmt.Sprintf("Populations[%d].Model", i), err)
+		}
+	}
+	if err := g.Validate(); err != nil {
+		return nil, fmt.Errorf("network: %w", err)
+	}
+
+	// 5. Monitors.
+	for i, m := range s.Monitors {
+		bm, err := net.resolve(m)
+		if err != nil {
+			return nil, wrapOption(fmt.Sprintf("Monitors[%d]", i), err)
+		}
+		net.Monitors = append(net.Monitors, bm)
+	}
+	net.Feeder = feeders
+	return net, nil
+}
+
+// Schedule is the order of operations within one step from sample k to
+// k+1, which Build follows and which reproduces the course:
+//
+//  1. every source writes or draws step k's input (Poisson spikes, currents);
+//  2. every projection, in order, adds its presynaptic spikes at sample k
+//     to its conductances and computes its current from them and the
+//     postsynaptic potential at sample k, then decays the conductances;
+//  3. every population sums its inputs left to right (current sources in
+//     source order, then projections in projection order) and takes its
+//     model's step to sample k+1 (for Izhikevich's course scheme: reset
+//     the neurons that spiked at k, else integrate; then threshold).
+const Schedule = "sources; projections (spikes and v at k -> current); populations (sum inputs, step to k+1)"
+
+type popBuild struct {
+	Population
+	n      int
+	b      *graph.Builder
+	cells  graph.Neurons
+	inputs []*graph.Node
+}
+
+// declareNeurons calls the model's Declare and adds the builder's error.
+func declareNeurons(m Neuron, b *graph.Builder, dtMs float64) (cells graph.Neurons, err error) {
+	cells, err = m.Declare(b, dtMs)
+	if err == nil {
+		err = b.Err()
+	}
+	return cells, err
+}
+
+func (s Spec) checkNames() error {
+	seen := map[string]string{}
+	check := func(field, name string) error {
+		if name == "" {
+			return optionf(field+".Name", "is empty")
+		}
+		if other, dup := seen[name]; dup {
+			return optionf(field+".Name", "%q is also %s's name", name, other)
+		}
+		seen[name] = field
+		return nil
+	}
+	for i, p := range s.Populations {
+		if err := check(fmt.Sprintf("Populations[%d]", i), p.Name); err != nil {
+			return err
+		}
+	}
+	for i, src := range s.Sources {
+		if src == nil {
+			return optionf(fmt.Sprintf("Sources[%d]", i), "is nil")
+		}
+		if err := check(fmt.Sprintf("Sources[%d]", i), src.SourceName()); err != nil {
+			return err
+		}
+	}
+	for i, p := range s.Projections {
+		if err := check(fmt.Sprintf("Projections[%d]", i), p.Name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sourceStream returns the random stream a source draws from, by kind.
+func sourceStream(src Source) (kind string, stream uint64, ok bool) {
+	switch s := src.(type) {
+	case Poisson:
+		return "Poisson", s.Stream, true
+	case Noise:
+		return "Noise", s.Stream, true
+	}
+	return "", 0, false
+}
+
+// reversal returns E per presynaptic neuron.
+func (c Conductance) reversal(nPre int, inh []bool) ([]float64, error) {
+	if c.EInh == nil {
+		return perNeuron("E", c.E, nPre)
+	}
+	if len(c.E) != 1 {
+		return nil, optionf("E", "%d values; with EInh, give E as the one excitatory value", len(c.E))
+	}
+	if inh == nil {
+		return nil, &OptionError{Option: "EInh", Err: errNoLabels}
+	}
+	e := make([]float64, nPre)
+	for i := range e {
+		e[i] = c.E[0]
+		if inh[i] {
+			e[i] = *c.EInh
+		}
+	}
+	return e, nil
+}
+
+// weights returns the dense weight matrix [post, pre] and its nonzeros.
+func (p Projection) weights(seed uint64, nPost, nPre int, postInh, preInh []bool) ([]float64, int, error) {
+	if p.W != nil {
+		if p.Connect != nil || p.Weights != nil || p.Scale != nil {
+			return nil, 0, optionf("W", "explicit weights exclude Connect, Weights and Scale")
+		}
+		if len(p.W) != nPost*nPre {
+			return nil, 0, optionf("W", "%d values, want %d x %d", len(p.W), nPost, nPre)
+		}
+		nnz := 0
+		for i, x := range p.W {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, 0, optionf("W", "[%d, %d] = %v is not finite", i/nPre, i%nPre, x)
+			}
+			if x != 0 {
+				nnz++
+			}
+		}
+		return append([]float64(nil), p.W...), nnz, nil
+	}
+	if p.Connect == nil || p.Weights == nil {
+		return nil, 0, optionf("Connect", "give Connect and Weights, or W")
+	}
+	for i, sc := range p.Scale {
+		if math.IsNaN(sc.Factor) || math.IsInf(sc.Factor, 0) {
+			return nil, 0, optionf(fmt.Sprintf("Scale[%d].Factor", i), "%v is not finite", sc.Factor)
+		}
+		if (sc.Pre != Any && preInh == nil) || (sc.Post != Any && postInh == nil) {
+			return nil, 0, &OptionError{Option: fmt.Sprintf("Scale[%d]", i), Err: errNoLabels}
+		}
+	}
+	if uint64(nPost)*uint64(nPre) > maxDense {
+		return nil, 0, optionf("Connect", "%d x %d dense weights exceed %d values", nPost, nPre, uint64(maxDense))
+	}
+	r := rand.New(rand.NewPCG(seed, p.Stream))
+	draw, err := p.Weights.Sampler(r)
+	if err != nil {
+		return nil, 0, wrapOption("Weights", err)
+	}
+	w := make([]float64, nPost*nPre)
+	nnz, last := 0, -1
+	var bad error
+	err = p.Connect.Rows(nPost, nPre, r, func(post, pre int) {
+		at := post*nPre + pre
+		if bad != nil {
+			return
+		}
+		if post < 0 || post >= nPost || pre < 0 || pre >= nPre || at <= last {
+			bad = fmt.Errorf("synapse (%d, %d) is out of range or out of row-major order", post, pre)
+			return
+		}
+		last = at
+		x := draw()
+		for _, sc := range p.Scale {
+			if sc.Post.has(postInh != nil && postInh[post]) && sc.Pre.has(preInh != nil && preInh[pre]) {
+				x *= sc.Factor
+			}
+		}
+		w[at] = x
+		if x != 0 {
+			nnz++
+		}
+	})
+	if err == nil {
+		err = bad
+	}
+	if err != nil {
+		return nil, 0, wrapOption("Connect", err)
+	}
+	return w, nnz, nil
+}
+
+// maxDense bounds a dense weight matrix (values): 20000 x 20000 float64 is
+// 3.2 GB.
+const maxDense = 20000 * 20000
+
+// delayed returns pre delayed by d steps through a chain of states
+// "delay1".."delayD" (delayD holds the spikes of d steps ago).
+func delayed(b *graph.Builder, pre *graph.Node, d int) (*graph.Node, error) {
+	if d < 0 {
+		return nil, fmt.Errorf("%d must be >= 0", d)
+	}
+	if d > maxDelaySteps {
+		return nil, fmt.Errorf("%d exceeds %d", d, maxDelaySteps)
+	}
+	prev := pre
+	for k := 1; k <= d; k++ {
+		s := b.State(fmt.Sprintf("delay%d", k), []float64{0}, pre.Shape()...)
+		b.SetNext(s, prev)
+		prev = s
+	}
+	return prev, b.Err()
+}
+
+// maxDelaySteps bounds a delay (each step of delay is one state).
+const maxDelaySteps = 1000
+
+func (n *Network) resolve(m Monitor) (BuiltMonitor, error) {
+	bm := BuiltMonitor{Monitor: m}
+	if m.Name == "" {
+		return bm, optionf("Name", "is empty")
+	}
+	switch m.Kind {
+	case SpikeEvents, Trace:
+		p, ok := n.Population(m.Of)
+		if !ok {
+			return bm, optionf("Of", "unknown population %q", m.Of)
+		}
+		bm.Node = p.Fired
+		if m.Kind == Trace {
+			bm.Node = p.V
+			if len(m.Index) == 0 {
+				return bm, optionf("Index", "a trace needs at least one neuron")
+			}
+			for _, i := range m.Index {
+				if i < 0 || i >= p.N {
+					return bm, optionf("Index", "neuron %d is outside [0, %d)", i, p.N)
+				}
+			}
+		}
+	case CountSpikes:
+		for _, s := range n.Sources {
+			if s.Name == m.Of && s.Spikes != "" {
+				bm.Node = s.Spikes
+			}
+		}
+		if bm.Node == "" {
+			return bm, optionf("Of", "unknown spike source %q", m.Of)
+		}
+	default:
+		return bm, optionf("Kind", "unknown monitor kind %d", int(m.Kind))
+	}
+	return bm, nil
+}
