@@ -7,7 +7,7 @@ import (
 
 	"github.com/spikegraph/spikegraph/analysis"
 	"github.com/spikegraph/spikegraph/cmd/spikegraph/internal/outdir"
-	"github.com/spikegraph/spikegraph/cmd/spikegraph/internal/plots"
+	"github.com/spikegraph/spikegraph/plot"
 	"github.com/spikegraph/spikegraph/session"
 )
 
@@ -77,7 +77,7 @@ func writeRhythm(od *outdir.Run, events []session.SpikeEvent, n int, dtMs float6
 	if err != nil {
 		return nil, err
 	}
-	err = plots.SpectrumPNG(png, plots.Spectrum{Title: title, RateHz: rate, BinMs: dtMs, FreqHz: freq, Power: power})
+	err = plot.SpectrumPNG(png, plot.Spectrum{Title: title, RateHz: rate, BinMs: dtMs, FreqHz: freq, Power: power})
 	if cerr := png.Close(); err == nil {
 		err = cerr
 	}
