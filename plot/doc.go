@@ -23,8 +23,8 @@
 //
 // [SpectrumPNG] draws a population rate over time above its power spectrum
 // on a log scale, [WidthInches] × 2·[HeightInches]; the rate and spectrum
-// are the ones that package analysis computes (analysis.PopulationRate and
-// analysis.Welch).
+// are the ones that package analysis computes (analysis.Rhythm, or
+// analysis.PopulationRate and analysis.Welch).
 //
 // The package takes plain slices, not recordings or sessions, so figures
 // can be drawn from any source. It imports gonum.org/v1/plot under the name
