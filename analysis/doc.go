@@ -41,8 +41,9 @@
 // # Error handling
 //
 // No function panics on bad input. Empty input, NaN or infinite values,
-// non-positive rates or durations, spike indices outside the recording and
-// bins that are not a whole number of steps are errors that start with
+// non-positive rates or durations, spike indices outside the recording,
+// bins that are not a whole number of steps, Welch segments shorter than two
+// samples and bands that hold no frequency bin are errors that start with
 // "analysis: ".
 //
 // # Concurrency

@@ -18,9 +18,10 @@ type Spectrum struct {
 	// Title is drawn above the top plot; empty for none.
 	Title string
 	// RateHz is the population rate per bin of BinMs, at least two bins;
-	// finite and >= 0.
+	// finite and >= 0. Bin i is drawn at (i + 0.5)·BinMs.
 	RateHz []float64
-	BinMs  float64
+	// BinMs is the width of a rate bin in ms: finite and > 0.
+	BinMs float64
 	// FreqHz and Power are the spectrum (power density, (Hz)²/Hz): finite,
 	// Power >= 0, as many of each, FreqHz increasing.
 	FreqHz, Power []float64
