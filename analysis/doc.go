@@ -1,7 +1,7 @@
 // Package analysis computes population statistics of recorded spike trains:
-// binned population rates, mean rates, power spectra and band powers, as
-// used to check the rhythms of Izhikevich's (2003) network (mean rates near
-// 8 Hz, alpha near 10 Hz and gamma near 40 Hz).
+// binned population rates, mean rates, power spectra, band powers and
+// rhythm peaks, as used to check the rhythms of Izhikevich's (2003) network
+// (mean rates near 8 Hz, alpha near 10 Hz and gamma near 40 Hz).
 //
 // # Overview
 //
@@ -14,6 +14,15 @@
 //	rate, err := analysis.PopulationRate(steps, 1000, 1, 1000, 1) // Hz, 1 ms bins
 //	f, p, err := analysis.Welch(rate, 1000, 256)                    // Hz, Hz²/Hz (or Spectrum)
 //	gamma, err := analysis.BandPower(f, p, 30, 50)
+//
+// Rhythm does these steps in one call, as spikegraph does for Izhikevich's
+// (2003) network: the population rate in bins of one step, its Welch
+// spectrum from segments of RhythmSegmentMs, and the peak frequencies in the
+// alpha band (AlphaLowHz to AlphaHighHz) and the gamma band (GammaLowHz to
+// GammaHighHz):
+//
+//	r, err := analysis.Rhythm(steps, 1000, 1, 1000, analysis.RhythmSegmentMs)
+//	fmt.Println(r.AlphaPeakHz, r.GammaPeakHz) // r.RateHz, r.FreqHz, r.Power
 //
 // # Spectra
 //
@@ -32,8 +41,9 @@
 // # Error handling
 //
 // No function panics on bad input. Empty input, NaN or infinite values,
-// non-positive rates or durations, spike indices outside the recording and
-// bins that are not a whole number of steps are errors that start with
+// non-positive rates or durations, spike indices outside the recording,
+// bins that are not a whole number of steps, Welch segments shorter than two
+// samples and bands that hold no frequency bin are errors that start with
 // "analysis: ".
 //
 // # Concurrency

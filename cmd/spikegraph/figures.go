@@ -16,9 +16,9 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegraph/spikegraph/cmd/spikegraph/internal/outdir"
-	"github.com/spikegraph/spikegraph/cmd/spikegraph/internal/plots"
 	"github.com/spikegraph/spikegraph/graph"
 	"github.com/spikegraph/spikegraph/models/figures"
+	"github.com/spikegraph/spikegraph/plot"
 	"github.com/spikegraph/spikegraph/session"
 )
 
@@ -243,19 +243,19 @@ func (s panelSet) MarshalJSON() ([]byte, error) {
 // names.
 func (c figureCmd) write(od *outdir.Run, runs []panelRun, dtype tensor.Dtype) ([]string, error) {
 	set := panelSet{}
-	g := plots.Grid{Title: c.source, Rows: c.rows, Cols: c.cols, WidthPx: c.widthPx, HeightPx: c.heightPx}
+	g := plot.Grid{Title: c.source, Rows: c.rows, Cols: c.cols, WidthPx: c.widthPx, HeightPx: c.heightPx}
 	for _, r := range runs {
 		p := r.panel
 		set.keys = append(set.keys, p.Key)
 		set.values = append(set.values, panelJSON{Name: p.Name, SpikesMs: r.spikesMs, DtMs: p.DtMs, DurationMs: p.DurationMs, Dtype: dtype.String()})
-		g.Panels = append(g.Panels, plots.Panel{Title: c.title(p), TMs: r.tMs, V: r.v, I: r.i})
+		g.Panels = append(g.Panels, plot.Panel{Title: c.title(p), TMs: r.tMs, V: r.v, I: r.i})
 	}
 	png, js, csvName := c.name+".png", c.name+".json", c.name+"_traces.csv"
 	f, err := od.Create(png)
 	if err != nil {
 		return nil, err
 	}
-	err = plots.GridPNG(f, g)
+	err = plot.GridPNG(f, g)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

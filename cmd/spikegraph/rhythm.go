@@ -7,17 +7,11 @@ import (
 
 	"github.com/spikegraph/spikegraph/analysis"
 	"github.com/spikegraph/spikegraph/cmd/spikegraph/internal/outdir"
-	"github.com/spikegraph/spikegraph/cmd/spikegraph/internal/plots"
+	"github.com/spikegraph/spikegraph/plot"
 	"github.com/spikegraph/spikegraph/session"
 )
 
-// welchSegmentMs is the Welch segment of the population-rate spectrum: 500 ms
-// gives 2 Hz bins, fine enough for the alpha (~10 Hz) and gamma (~40 Hz)
-// rhythms of Izhikevich's (2003) network, and three segments in net.m's
-// 1000 ms.
-const welchSegmentMs = 500
-
-// rhythm summarises a population's rate spectrum.
+// rhythm summarises a population's rate spectrum in summary.json.
 type rhythm struct {
 	AlphaPeakHz float64 `json:"alpha_peak_hz"` // strongest frequency in 6-14 Hz
 	GammaPeakHz float64 `json:"gamma_peak_hz"` // strongest frequency in 25-80 Hz
@@ -32,26 +26,12 @@ func writeRhythm(od *outdir.Run, events []session.SpikeEvent, n int, dtMs float6
 			samples = append(samples, int(e.Sample)-1)
 		}
 	}
-	rate, err := analysis.PopulationRate(samples, n, dtMs, steps, dtMs)
+	res, err := analysis.Rhythm(samples, n, dtMs, steps, analysis.RhythmSegmentMs)
 	if err != nil {
-		return nil, fmt.Errorf("population rate: %w", err)
+		return nil, fmt.Errorf("rhythm: %w", err)
 	}
-	seg := min(steps, int(welchSegmentMs/dtMs))
-	if seg < 2 {
-		return nil, fmt.Errorf("spectrum: %d samples are too few", steps)
-	}
-	sampleHz := 1000 / dtMs
-	freq, power, err := analysis.Welch(rate, sampleHz, seg)
-	if err != nil {
-		return nil, fmt.Errorf("spectrum: %w", err)
-	}
-	rh := &rhythm{}
-	if rh.AlphaPeakHz, err = analysis.PeakFrequency(freq, power, 6, 14); err != nil {
-		return nil, fmt.Errorf("spectrum: %w", err)
-	}
-	if rh.GammaPeakHz, err = analysis.PeakFrequency(freq, power, 25, 80); err != nil {
-		return nil, fmt.Errorf("spectrum: %w", err)
-	}
+	rate, freq, power := res.RateHz, res.FreqHz, res.Power
+	rh := &rhythm{AlphaPeakHz: res.AlphaPeakHz, GammaPeakHz: res.GammaPeakHz}
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	if err := od.WriteCSV("rate.csv", []string{"t_ms", "rate_hz"}, func(w *csv.Writer) error {
 		for i, r := range rate {
@@ -77,7 +57,7 @@ func writeRhythm(od *outdir.Run, events []session.SpikeEvent, n int, dtMs float6
 	if err != nil {
 		return nil, err
 	}
-	err = plots.SpectrumPNG(png, plots.Spectrum{Title: title, RateHz: rate, BinMs: dtMs, FreqHz: freq, Power: power})
+	err = plot.SpectrumPNG(png, plot.Spectrum{Title: title, RateHz: rate, BinMs: dtMs, FreqHz: freq, Power: power})
 	if cerr := png.Close(); err == nil {
 		err = cerr
 	}

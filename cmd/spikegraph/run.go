@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/spikegraph/spikegraph/cmd/spikegraph/internal/outdir"
-	"github.com/spikegraph/spikegraph/cmd/spikegraph/internal/plots"
 	"github.com/spikegraph/spikegraph/graph"
 	"github.com/spikegraph/spikegraph/models/network"
+	"github.com/spikegraph/spikegraph/plot"
 	"github.com/spikegraph/spikegraph/session"
 )
 
@@ -293,18 +293,18 @@ func simulate(ctx context.Context, c *runConfig, od *outdir.Run) (*summary, erro
 		return nil, err
 	}
 	if net.N == 1 {
-		tr := plots.Trace{Title: fmt.Sprintf("%v: v of the neuron (seed %d)", c.kind, net.Options.Seed), TMs: make([]float64, trace.Samples()), V: trace.Data}
+		tr := plot.Trace{Title: fmt.Sprintf("%v: v of the neuron (seed %d)", c.kind, net.Options.Seed), TMs: make([]float64, trace.Samples()), V: trace.Data}
 		for k := range tr.TMs {
 			tr.TMs[k] = float64(k) * dt
 		}
-		err = plots.TracePNG(f, tr)
+		err = plot.TracePNG(f, tr)
 	} else {
-		r := plots.Raster{Title: fmt.Sprintf("%v: %d neurons, inhibitory (red) and excitatory (black) spikes", c.kind, net.N),
-			DurationMs: c.durationMs, N: net.N, Inh: net.Inh, Events: make([]plots.Event, len(spikes.Events))}
+		r := plot.Raster{Title: fmt.Sprintf("%v: %d neurons, inhibitory (red) and excitatory (black) spikes", c.kind, net.N),
+			DurationMs: c.durationMs, N: net.N, Inh: net.Inh, Events: make([]plot.Event, len(spikes.Events))}
 		for i, e := range spikes.Events {
-			r.Events[i] = plots.Event{TMs: float64(e.Sample) * dt, Neuron: int(e.Neuron)}
+			r.Events[i] = plot.Event{TMs: float64(e.Sample) * dt, Neuron: int(e.Neuron)}
 		}
-		err = plots.RasterPNG(f, r)
+		err = plot.RasterPNG(f, r)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

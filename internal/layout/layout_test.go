@@ -22,6 +22,7 @@ var forbidden = map[string][]string{
 	"models/figures":    {"models/network", "models/synapse", "models/poisson", "models/lif", "session", "cmd"},
 	"models/network":    {"session", "cmd"},
 	"session":           {"models", "ops", "cmd"},
+	"plot":              {"graph", "ops", "models", "session", "cmd"},
 	// An example of extending spikegraph uses only the public extension
 	// API (graph, ops, session), never the built-in models.
 	"examples/adex": {"models", "cmd"},

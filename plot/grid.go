@@ -1,4 +1,4 @@
-package plots
+package plot
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"math"
 	"strconv"
 
-	"gonum.org/v1/plot"
+	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
@@ -71,17 +71,17 @@ func (p Panel) validate(i int) (vmin, vmax float64, err error) {
 	tr := Trace{Title: p.Title, TMs: p.TMs, V: p.V}
 	vmin, vmax, err = tr.validate()
 	if err != nil {
-		return 0, 0, fmt.Errorf("plots: panel %d: %w", i, err)
+		return 0, 0, fmt.Errorf("plot: panel %d: %w", i, err)
 	}
 	if p.I == nil {
 		return vmin, vmax, nil
 	}
 	if len(p.I) != len(p.TMs) {
-		return 0, 0, fmt.Errorf("plots: panel %d %q: %d currents for %d times", i, p.Title, len(p.I), len(p.TMs))
+		return 0, 0, fmt.Errorf("plot: panel %d %q: %d currents for %d times", i, p.Title, len(p.I), len(p.TMs))
 	}
 	for k, x := range p.I {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return 0, 0, fmt.Errorf("plots: panel %d %q: current %d is %v", i, p.Title, k, x)
+			return 0, 0, fmt.Errorf("plot: panel %d %q: current %d is %v", i, p.Title, k, x)
 		}
 	}
 	return vmin, vmax, nil
@@ -91,13 +91,13 @@ func (p Panel) validate(i int) (vmin, vmax float64, err error) {
 func (g Grid) validate() error {
 	switch {
 	case g.Rows < 1 || g.Cols < 1:
-		return fmt.Errorf("plots: grid %q: %d × %d tiles, want ≥ 1 each", g.Title, g.Rows, g.Cols)
+		return fmt.Errorf("plot: grid %q: %d × %d tiles, want ≥ 1 each", g.Title, g.Rows, g.Cols)
 	case len(g.Panels) == 0:
-		return fmt.Errorf("plots: grid %q: no panels", g.Title)
+		return fmt.Errorf("plot: grid %q: no panels", g.Title)
 	case len(g.Panels) > g.Rows*g.Cols:
-		return fmt.Errorf("plots: grid %q: %d panels for %d × %d tiles", g.Title, len(g.Panels), g.Rows, g.Cols)
+		return fmt.Errorf("plot: grid %q: %d panels for %d × %d tiles", g.Title, len(g.Panels), g.Rows, g.Cols)
 	case g.WidthPx < 100 || g.WidthPx > MaxGridPx || g.HeightPx < 100 || g.HeightPx > MaxGridPx:
-		return fmt.Errorf("plots: grid %q: %d × %d pixels, want each in [100, %d]", g.Title, g.WidthPx, g.HeightPx, MaxGridPx)
+		return fmt.Errorf("plot: grid %q: %d × %d pixels, want each in [100, %d]", g.Title, g.WidthPx, g.HeightPx, MaxGridPx)
 	}
 	return nil
 }
@@ -128,7 +128,7 @@ func scaleCurrent(cur []float64, lo, hi float64) []float64 {
 // gridFigure is a Grid laid out on its canvas.
 type gridFigure struct {
 	canvas vgimg.PngCanvas
-	plots  []*plot.Plot  // one per panel
+	plots  []*gplot.Plot // one per panel
 	tiles  []draw.Canvas // the aligned tile of each panel
 	title  *draw.Canvas  // where the grid's title goes; nil for none
 	style  text.Style    // of the grid's title
@@ -153,7 +153,7 @@ func renderGrid(g Grid) (*gridFigure, error) {
 	f := &gridFigure{canvas: vgimg.PngCanvas{Canvas: c}}
 	dc := draw.New(c)
 	if g.Title != "" {
-		f.style = text.Style{Color: color.Black, Font: font.From(plot.DefaultFont, 16), XAlign: draw.XCenter, YAlign: draw.YTop, Handler: plot.DefaultTextHandler}
+		f.style = text.Style{Color: color.Black, Font: font.From(gplot.DefaultFont, 16), XAlign: draw.XCenter, YAlign: draw.YTop, Handler: gplot.DefaultTextHandler}
 		h := f.style.Height(g.Title) + vg.Points(8)
 		top := dc
 		top.Min.Y = dc.Max.Y - h
@@ -161,12 +161,12 @@ func renderGrid(g Grid) (*gridFigure, error) {
 		dc.Max.Y -= h
 	}
 
-	grid := make([][]*plot.Plot, g.Rows)
+	grid := make([][]*gplot.Plot, g.Rows)
 	for r := range grid {
-		grid[r] = make([]*plot.Plot, g.Cols)
+		grid[r] = make([]*gplot.Plot, g.Cols)
 	}
 	for i, p := range g.Panels {
-		pl := plot.New()
+		pl := gplot.New()
 		pl.Title.Text = p.Title
 		pl.Title.TextStyle.Font.Size = vg.Points(12)
 		t0, t1 := p.TMs[0], p.TMs[len(p.TMs)-1]
@@ -189,7 +189,7 @@ func renderGrid(g Grid) (*gridFigure, error) {
 		f.plots = append(f.plots, pl)
 	}
 	pad := vg.Points(6)
-	tiles := plot.Align(grid, draw.Tiles{Rows: g.Rows, Cols: g.Cols, PadX: pad, PadY: pad, PadTop: pad, PadBottom: pad, PadLeft: pad, PadRight: pad}, dc)
+	tiles := gplot.Align(grid, draw.Tiles{Rows: g.Rows, Cols: g.Cols, PadX: pad, PadY: pad, PadTop: pad, PadBottom: pad, PadLeft: pad, PadRight: pad}, dc)
 	for i, p := range g.Panels {
 		tile := tiles[i/g.Cols][i%g.Cols]
 		f.tiles = append(f.tiles, tile)
@@ -200,7 +200,7 @@ func renderGrid(g Grid) (*gridFigure, error) {
 			lo, hi := band(ranges[i].vmin)
 			line, err := xyLine(p.TMs, scaleCurrent(p.I, lo, hi))
 			if err != nil {
-				return nil, fmt.Errorf("plots: panel %d %q: %w", i, p.Title, err)
+				return nil, fmt.Errorf("plot: panel %d %q: %w", i, p.Title, err)
 			}
 			line.Color = currentColor
 			pl.Add(line)
@@ -208,14 +208,14 @@ func renderGrid(g Grid) (*gridFigure, error) {
 		if len(p.TMs) > SamplesPerColumn*cols {
 			ps, err := envelopePlotters(envelope(p.TMs, p.V, cols))
 			if err != nil {
-				return nil, fmt.Errorf("plots: panel %d %q: %w", i, p.Title, err)
+				return nil, fmt.Errorf("plot: panel %d %q: %w", i, p.Title, err)
 			}
 			pl.Add(ps...)
 			continue
 		}
 		line, err := xyLine(p.TMs, p.V)
 		if err != nil {
-			return nil, fmt.Errorf("plots: panel %d %q: %w", i, p.Title, err)
+			return nil, fmt.Errorf("plot: panel %d %q: %w", i, p.Title, err)
 		}
 		pl.Add(line)
 	}
@@ -234,8 +234,8 @@ func xyLine(ts, vs []float64) (*plotter.Line, error) {
 // GridPNG draws g, each panel a voltage trace (black) over its current
 // (blue, scaled into the current band), and writes it to w as a PNG of
 // g.WidthPx × g.HeightPx at DPI. The tiles' plot areas are aligned and of
-// one size (within a point: plot.Align sizes them before the tick labels
-// are final); each tile has its own time axis, and the bottom tile of each
+// one size (within a point: gonum/plot's Align sizes them before the tick
+// labels are final); each tile has its own time axis, and the bottom tile of each
 // column and the tiles of the first column carry the axis labels. A panel
 // with more than SamplesPerColumn samples per pixel column of its tile is
 // decimated as in TracePNG.
@@ -251,7 +251,7 @@ func GridPNG(w io.Writer, g Grid) error {
 		pl.Draw(f.tiles[i])
 	}
 	if _, err := f.canvas.WriteTo(w); err != nil {
-		return fmt.Errorf("plots: write grid: %w", err)
+		return fmt.Errorf("plot: write grid: %w", err)
 	}
 	return nil
 }
@@ -260,9 +260,9 @@ func GridPNG(w io.Writer, g Grid) error {
 // ("25", not "25.00", which the default gives for some ranges).
 type plainTicks struct{}
 
-// Ticks implements plot.Ticker.
-func (plainTicks) Ticks(min, max float64) []plot.Tick {
-	ticks := plot.DefaultTicks{}.Ticks(min, max)
+// Ticks implements gonum/plot's plot.Ticker.
+func (plainTicks) Ticks(min, max float64) []gplot.Tick {
+	ticks := gplot.DefaultTicks{}.Ticks(min, max)
 	for i := range ticks {
 		if ticks[i].Label != "" {
 			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'g', -1, 64)

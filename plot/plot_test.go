@@ -1,4 +1,4 @@
-package plots
+package plot
 
 import (
 	"bytes"
@@ -201,8 +201,8 @@ func TestTraceErrors(t *testing.T) {
 			t.Parallel()
 			var buf bytes.Buffer
 			err := TracePNG(&buf, tc.tr)
-			if err == nil || !strings.HasPrefix(err.Error(), "plots: ") || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("err = %v, want a plots error containing %q", err, tc.want)
+			if err == nil || !strings.HasPrefix(err.Error(), "plot: ") || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want a plot error containing %q", err, tc.want)
 			}
 			if buf.Len() != 0 {
 				t.Errorf("wrote %d bytes on error", buf.Len())
@@ -341,8 +341,8 @@ func TestRasterErrors(t *testing.T) {
 			tc.mod(&r)
 			var buf bytes.Buffer
 			err := RasterPNG(&buf, r)
-			if err == nil || !strings.HasPrefix(err.Error(), "plots: ") || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("err = %v, want a plots error containing %q", err, tc.want)
+			if err == nil || !strings.HasPrefix(err.Error(), "plot: ") || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want a plot error containing %q", err, tc.want)
 			}
 			if buf.Len() != 0 {
 				t.Errorf("wrote %d bytes on error", buf.Len())
@@ -387,8 +387,8 @@ func TestSaveVariants(t *testing.T) {
 		t.Errorf("file created for invalid input: stat err = %v", err)
 	}
 	if err := SaveTracePNG(filepath.Join(tracePath, "x.png"), Trace{TMs: []float64{0}, V: []float64{0}}); err == nil ||
-		!strings.HasPrefix(err.Error(), "plots: ") {
-		t.Errorf("save under a file: err = %v, want a plots error", err)
+		!strings.HasPrefix(err.Error(), "plot: ") {
+		t.Errorf("save under a file: err = %v, want a plot error", err)
 	}
 }
 

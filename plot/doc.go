@@ -1,6 +1,7 @@
-// Package plots renders the PNG figures of a spikegraph run with
-// gonum.org/v1/plot: a membrane-voltage trace, a spike raster and a grid of
-// voltage-over-current panels.
+// Package plot renders spiking-network figures as PNG images with
+// gonum.org/v1/plot: a membrane-voltage trace, a spike raster, a grid of
+// voltage-over-current panels and a population rate over its power
+// spectrum.
 //
 // # Overview
 //
@@ -16,9 +17,18 @@
 // given (Izhikevich 2004, Fig. 1: 5 × 4; Izhikevich 2003, Fig. 2: 2 × 4):
 // each panel a voltage trace in black over its input current in blue,
 // scaled into a band of [BandHeightMv] below the trace, as Izhikevich's
-// figure program draws it. The tiles are aligned with plot.Align; each has
-// its own time axis and a voltage axis from the current band to at least
-// [VTopMv].
+// figure program draws it. The tiles are aligned with gonum/plot's Align;
+// each has its own time axis and a voltage axis from the current band to
+// at least [VTopMv].
+//
+// [SpectrumPNG] draws a population rate over time above its power spectrum
+// on a log scale, [WidthInches] × 2·[HeightInches]; the rate and spectrum
+// are the ones that package analysis computes (analysis.Rhythm, or
+// analysis.PopulationRate and analysis.Welch).
+//
+// The package takes plain slices, not recordings or sessions, so figures
+// can be drawn from any source. It imports gonum.org/v1/plot under the name
+// gplot, since both packages are called plot.
 //
 // # State and steps
 //
@@ -37,14 +47,15 @@
 // # Error handling
 //
 // Inputs are validated before anything is drawn or written; errors start
-// with "plots:" and name the offending index. The functions never panic
+// with "plot:" and name the offending index. The functions never panic
 // on bad input. The Save*PNG variants create the file only after the
-// figure has rendered, but a write error can leave a partial file: write
-// into a staging area (package outdir) when that matters.
+// figure has rendered, but a write error can leave a partial file: when
+// that matters, write into a staging directory and rename the file into
+// place once it is complete (the spikegraph command does so).
 //
 // # Concurrency
 //
 // The functions keep no state of their own and may be called from several
 // goroutines. They use gonum/plot's default fonts, which gonum/plot loads
 // once and shares.
-package plots
+package plot

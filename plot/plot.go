@@ -1,4 +1,4 @@
-package plots
+package plot
 
 import (
 	"fmt"
@@ -9,7 +9,7 @@ import (
 	"os"
 	"strings"
 
-	"gonum.org/v1/plot"
+	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -83,7 +83,7 @@ type Raster struct {
 
 // figure is a plot bound to a canvas of the standard size.
 type figure struct {
-	p      *plot.Plot
+	p      *gplot.Plot
 	canvas vgimg.PngCanvas
 	dc     draw.Canvas
 }
@@ -91,7 +91,7 @@ type figure struct {
 // newFigure returns an empty plot with the given labels and axis ranges and
 // its canvas.
 func newFigure(title, xLabel, yLabel string, xmin, xmax, ymin, ymax float64) figure {
-	p := plot.New()
+	p := gplot.New()
 	p.Title.Text = title
 	p.X.Label.Text = xLabel
 	p.Y.Label.Text = yLabel
@@ -117,7 +117,7 @@ func (f figure) dataPixels() (w, h int) {
 func (f figure) write(w io.Writer, what string) error {
 	f.p.Draw(f.dc)
 	if _, err := f.canvas.WriteTo(w); err != nil {
-		return fmt.Errorf("plots: write %s: %w", what, err)
+		return fmt.Errorf("plot: write %s: %w", what, err)
 	}
 	return nil
 }
@@ -132,14 +132,14 @@ func save(path string, render func() (figure, error), what string) error {
 	f.p.Draw(f.dc)
 	out, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("plots: save %s: %w", what, err)
+		return fmt.Errorf("plot: save %s: %w", what, err)
 	}
 	if _, err := f.canvas.WriteTo(out); err != nil {
 		_ = out.Close()
-		return fmt.Errorf("plots: save %s to %s: %w", what, path, err)
+		return fmt.Errorf("plot: save %s to %s: %w", what, path, err)
 	}
 	if err := out.Close(); err != nil {
-		return fmt.Errorf("plots: save %s to %s: %w", what, path, err)
+		return fmt.Errorf("plot: save %s to %s: %w", what, path, err)
 	}
 	return nil
 }
@@ -147,21 +147,21 @@ func save(path string, render func() (figure, error), what string) error {
 // validate checks tr and returns the range of its values.
 func (tr Trace) validate() (vmin, vmax float64, err error) {
 	if len(tr.TMs) == 0 {
-		return 0, 0, fmt.Errorf("plots: trace %q: no samples", tr.Title)
+		return 0, 0, fmt.Errorf("plot: trace %q: no samples", tr.Title)
 	}
 	if len(tr.V) != len(tr.TMs) {
-		return 0, 0, fmt.Errorf("plots: trace %q: %d values for %d times", tr.Title, len(tr.V), len(tr.TMs))
+		return 0, 0, fmt.Errorf("plot: trace %q: %d values for %d times", tr.Title, len(tr.V), len(tr.TMs))
 	}
 	vmin, vmax = math.Inf(1), math.Inf(-1)
 	for i, t := range tr.TMs {
 		v := tr.V[i]
 		switch {
 		case math.IsNaN(t) || math.IsInf(t, 0):
-			return 0, 0, fmt.Errorf("plots: trace %q: time %d is %v", tr.Title, i, t)
+			return 0, 0, fmt.Errorf("plot: trace %q: time %d is %v", tr.Title, i, t)
 		case math.IsNaN(v) || math.IsInf(v, 0):
-			return 0, 0, fmt.Errorf("plots: trace %q: value %d is %v", tr.Title, i, v)
+			return 0, 0, fmt.Errorf("plot: trace %q: value %d is %v", tr.Title, i, v)
 		case i > 0 && t < tr.TMs[i-1]:
-			return 0, 0, fmt.Errorf("plots: trace %q: time %d (%v) is before time %d (%v)", tr.Title, i, t, i-1, tr.TMs[i-1])
+			return 0, 0, fmt.Errorf("plot: trace %q: time %d (%v) is before time %d (%v)", tr.Title, i, t, i-1, tr.TMs[i-1])
 		}
 		vmin, vmax = math.Min(vmin, v), math.Max(vmax, v)
 	}
@@ -183,7 +183,7 @@ func renderTrace(tr Trace) (figure, error) {
 	if cols, _ := f.dataPixels(); len(tr.TMs) > SamplesPerColumn*cols {
 		ps, err := envelopePlotters(envelope(tr.TMs, tr.V, cols))
 		if err != nil {
-			return figure{}, fmt.Errorf("plots: trace %q: %w", tr.Title, err)
+			return figure{}, fmt.Errorf("plot: trace %q: %w", tr.Title, err)
 		}
 		f.p.Add(ps...)
 		return f, nil
@@ -194,7 +194,7 @@ func renderTrace(tr Trace) (figure, error) {
 	}
 	line, err := plotter.NewLine(pts)
 	if err != nil {
-		return figure{}, fmt.Errorf("plots: trace %q: %w", tr.Title, err)
+		return figure{}, fmt.Errorf("plot: trace %q: %w", tr.Title, err)
 	}
 	f.p.Add(line)
 	return f, nil
@@ -235,7 +235,7 @@ func envelope(ts, vs []float64, cols int) []column {
 // and greatest values, outlined by both. A band, unlike a line through
 // every minimum and maximum, costs the rasterizer little where the trace
 // oscillates within every column.
-func envelopePlotters(cols []column) ([]plot.Plotter, error) {
+func envelopePlotters(cols []column) ([]gplot.Plotter, error) {
 	upper := make(plotter.XYs, len(cols))
 	lower := make(plotter.XYs, len(cols))
 	ring := make(plotter.XYs, 0, 2*len(cols))
@@ -261,7 +261,7 @@ func envelopePlotters(cols []column) ([]plot.Plotter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []plot.Plotter{band, hi, lo}, nil
+	return []gplot.Plotter{band, hi, lo}, nil
 }
 
 // TracePNG draws tr as a line plot (x "time (ms)", y tr.YLabel) and writes
@@ -284,18 +284,18 @@ func SaveTracePNG(path string, tr Trace) error {
 func (r Raster) validate() error {
 	switch {
 	case r.N < 1:
-		return fmt.Errorf("plots: raster %q: N = %d, want ≥ 1", r.Title, r.N)
+		return fmt.Errorf("plot: raster %q: N = %d, want ≥ 1", r.Title, r.N)
 	case len(r.Inh) != r.N:
-		return fmt.Errorf("plots: raster %q: len(Inh) = %d, want N = %d", r.Title, len(r.Inh), r.N)
+		return fmt.Errorf("plot: raster %q: len(Inh) = %d, want N = %d", r.Title, len(r.Inh), r.N)
 	case math.IsNaN(r.DurationMs) || math.IsInf(r.DurationMs, 0) || r.DurationMs <= 0:
-		return fmt.Errorf("plots: raster %q: DurationMs = %v, want finite and > 0", r.Title, r.DurationMs)
+		return fmt.Errorf("plot: raster %q: DurationMs = %v, want finite and > 0", r.Title, r.DurationMs)
 	}
 	for i, e := range r.Events {
 		if e.Neuron < 0 || e.Neuron >= r.N {
-			return fmt.Errorf("plots: raster %q: event %d: neuron %d outside [0, %d)", r.Title, i, e.Neuron, r.N)
+			return fmt.Errorf("plot: raster %q: event %d: neuron %d outside [0, %d)", r.Title, i, e.Neuron, r.N)
 		}
 		if !(e.TMs >= 0 && e.TMs <= r.DurationMs) { // also rejects NaN
-			return fmt.Errorf("plots: raster %q: event %d: time %v ms outside [0, %v]", r.Title, i, e.TMs, r.DurationMs)
+			return fmt.Errorf("plot: raster %q: event %d: time %v ms outside [0, %v]", r.Title, i, e.TMs, r.DurationMs)
 		}
 	}
 	return nil
@@ -351,7 +351,7 @@ func renderRaster(r Raster) (figure, error) {
 		}
 		s, err := plotter.NewScatter(set.xys)
 		if err != nil {
-			return figure{}, fmt.Errorf("plots: raster %q: %w", r.Title, err)
+			return figure{}, fmt.Errorf("plot: raster %q: %w", r.Title, err)
 		}
 		s.GlyphStyle = draw.GlyphStyle{Color: set.c, Radius: vg.Points(0.75), Shape: draw.BoxGlyph{}}
 		f.p.Add(s)

@@ -1,11 +1,11 @@
-package plots
+package plot
 
 import (
 	"fmt"
 	"io"
 	"math"
 
-	"gonum.org/v1/plot"
+	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -18,9 +18,10 @@ type Spectrum struct {
 	// Title is drawn above the top plot; empty for none.
 	Title string
 	// RateHz is the population rate per bin of BinMs, at least two bins;
-	// finite and >= 0.
+	// finite and >= 0. Bin i is drawn at (i + 0.5)·BinMs.
 	RateHz []float64
-	BinMs  float64
+	// BinMs is the width of a rate bin in ms: finite and > 0.
+	BinMs float64
 	// FreqHz and Power are the spectrum (power density, (Hz)²/Hz): finite,
 	// Power >= 0, as many of each, FreqHz increasing.
 	FreqHz, Power []float64
@@ -30,26 +31,26 @@ type Spectrum struct {
 
 func (s Spectrum) validate() error {
 	if len(s.RateHz) < 2 || !(s.BinMs > 0) || math.IsInf(s.BinMs, 0) {
-		return fmt.Errorf("plots: spectrum %q: %d rate bins of %v ms, want >= 2 bins of a positive width", s.Title, len(s.RateHz), s.BinMs)
+		return fmt.Errorf("plot: spectrum %q: %d rate bins of %v ms, want >= 2 bins of a positive width", s.Title, len(s.RateHz), s.BinMs)
 	}
 	for i, r := range s.RateHz {
 		if math.IsNaN(r) || math.IsInf(r, 0) || r < 0 {
-			return fmt.Errorf("plots: spectrum %q: rate bin %d is %v", s.Title, i, r)
+			return fmt.Errorf("plot: spectrum %q: rate bin %d is %v", s.Title, i, r)
 		}
 	}
 	if len(s.FreqHz) < 2 || len(s.FreqHz) != len(s.Power) {
-		return fmt.Errorf("plots: spectrum %q: %d frequencies and %d powers, want >= 2 and equal", s.Title, len(s.FreqHz), len(s.Power))
+		return fmt.Errorf("plot: spectrum %q: %d frequencies and %d powers, want >= 2 and equal", s.Title, len(s.FreqHz), len(s.Power))
 	}
 	for i := range s.FreqHz {
 		if math.IsNaN(s.FreqHz[i]) || math.IsInf(s.FreqHz[i], 0) || math.IsNaN(s.Power[i]) || math.IsInf(s.Power[i], 0) || s.Power[i] < 0 {
-			return fmt.Errorf("plots: spectrum %q: bin %d (%v Hz, power %v) is not finite and >= 0", s.Title, i, s.FreqHz[i], s.Power[i])
+			return fmt.Errorf("plot: spectrum %q: bin %d (%v Hz, power %v) is not finite and >= 0", s.Title, i, s.FreqHz[i], s.Power[i])
 		}
 		if i > 0 && s.FreqHz[i] <= s.FreqHz[i-1] {
-			return fmt.Errorf("plots: spectrum %q: frequencies do not increase at bin %d", s.Title, i)
+			return fmt.Errorf("plot: spectrum %q: frequencies do not increase at bin %d", s.Title, i)
 		}
 	}
 	if math.IsNaN(s.MaxFreqHz) || s.MaxFreqHz < 0 || math.IsInf(s.MaxFreqHz, 0) {
-		return fmt.Errorf("plots: spectrum %q: MaxFreqHz = %v", s.Title, s.MaxFreqHz)
+		return fmt.Errorf("plot: spectrum %q: MaxFreqHz = %v", s.Title, s.MaxFreqHz)
 	}
 	return nil
 }
@@ -64,7 +65,7 @@ func SpectrumPNG(w io.Writer, s Spectrum) error {
 	if maxF == 0 {
 		maxF = 100
 	}
-	top := plot.New()
+	top := gplot.New()
 	top.Title.Text = s.Title
 	top.X.Label.Text = "t (ms)"
 	top.Y.Label.Text = "population rate (Hz)"
@@ -74,15 +75,15 @@ func SpectrumPNG(w io.Writer, s Spectrum) error {
 	}
 	lr, err := plotter.NewLine(rate)
 	if err != nil {
-		return fmt.Errorf("plots: spectrum: %w", err)
+		return fmt.Errorf("plot: spectrum: %w", err)
 	}
 	top.Add(lr)
 
-	bottom := plot.New()
+	bottom := gplot.New()
 	bottom.X.Label.Text = "frequency (Hz)"
 	bottom.Y.Label.Text = "power density ((Hz)²/Hz)"
-	bottom.Y.Scale = plot.LogScale{}
-	bottom.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	bottom.Y.Scale = gplot.LogScale{}
+	bottom.Y.Tick.Marker = gplot.LogTicks{Prec: -1}
 	var pts plotter.XYs
 	pmin := math.Inf(1)
 	for i, f := range s.FreqHz {
@@ -93,11 +94,11 @@ func SpectrumPNG(w io.Writer, s Spectrum) error {
 		pmin = math.Min(pmin, s.Power[i])
 	}
 	if len(pts) < 2 {
-		return fmt.Errorf("plots: spectrum %q: fewer than two positive powers below %v Hz", s.Title, maxF)
+		return fmt.Errorf("plot: spectrum %q: fewer than two positive powers below %v Hz", s.Title, maxF)
 	}
 	ls, err := plotter.NewLine(pts)
 	if err != nil {
-		return fmt.Errorf("plots: spectrum: %w", err)
+		return fmt.Errorf("plot: spectrum: %w", err)
 	}
 	bottom.Add(ls)
 	bottom.X.Min, bottom.X.Max = 0, maxF
@@ -106,12 +107,12 @@ func SpectrumPNG(w io.Writer, s Spectrum) error {
 	c := vgimg.NewWith(vgimg.UseWH(WidthInches*vg.Inch, 2*HeightInches*vg.Inch), vgimg.UseDPI(DPI))
 	dc := draw.New(c)
 	tiles := draw.Tiles{Rows: 2, Cols: 1, PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(8), PadY: vg.Points(12)}
-	plots := [][]*plot.Plot{{top}, {bottom}}
-	canvases := plot.Align(plots, tiles, dc)
+	plots := [][]*gplot.Plot{{top}, {bottom}}
+	canvases := gplot.Align(plots, tiles, dc)
 	top.Draw(canvases[0][0])
 	bottom.Draw(canvases[1][0])
 	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(w); err != nil {
-		return fmt.Errorf("plots: write spectrum: %w", err)
+		return fmt.Errorf("plot: write spectrum: %w", err)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package plots
+package plot
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package plots
+package plot
 
 import (
 	"bytes"
@@ -177,8 +177,8 @@ func TestGridErrors(t *testing.T) {
 			}
 			var buf bytes.Buffer
 			err := GridPNG(&buf, tc.g)
-			if err == nil || !strings.HasPrefix(err.Error(), "plots: ") || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("err = %v, want one starting with \"plots: \" and containing %q", err, tc.want)
+			if err == nil || !strings.HasPrefix(err.Error(), "plot: ") || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want one starting with \"plot: \" and containing %q", err, tc.want)
 			}
 			if buf.Len() != 0 {
 				t.Errorf("wrote %d bytes on error", buf.Len())
