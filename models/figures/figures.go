@@ -8,6 +8,7 @@ import (
 
 	"github.com/spikegraph/spikegraph/graph"
 	"github.com/spikegraph/spikegraph/models/izhikevich"
+	"github.com/spikegraph/spikegraph/models/network"
 	"github.com/spikegraph/spikegraph/models/stimulus"
 )
 
@@ -88,27 +89,15 @@ func (p Panel) Build(dtype tensor.Dtype) (*Model, error) {
 	if dtype == (tensor.Dtype{}) {
 		dtype = tensor.Float64
 	}
-	g, err := graph.New(graph.WithDtype(dtype))
+	spec := network.Spec{DtMs: p.DtMs, Dtype: dtype,
+		Populations: []network.Population{{Name: "cell", Model: izhikevich.Neuron{Config: p.config(), V0: []float64{p.V0}, U0: []float64{p.U0}}}},
+		Sources:     []network.Source{network.Stimulus{Name: "in", To: "cell", Current: p.Current}},
+	}
+	net, err := spec.Build()
 	if err != nil {
 		return nil, fmt.Errorf("figures: %s: %w", p.Key, err)
 	}
-	cb, in := g.Scope("cell"), g.Scope("in")
-	pop, err := izhikevich.Declare(cb, p.config(), []float64{p.V0}, []float64{p.U0})
-	if err != nil {
-		return nil, fmt.Errorf("figures: %s: %w", p.Key, err)
-	}
-	i := in.Input("I", 1)
-	next, err := pop.Step(cb, pop.State, i)
-	if err != nil {
-		return nil, fmt.Errorf("figures: %s: %w", p.Key, err)
-	}
-	if err := pop.Carry(cb, next); err != nil {
-		return nil, fmt.Errorf("figures: %s: %w", p.Key, err)
-	}
-	if err := g.Validate(); err != nil {
-		return nil, fmt.Errorf("figures: %s: %w", p.Key, err)
-	}
-	return &Model{Panel: p, Graph: g, Feeder: stimulus.CurrentFeeder{Input: NameCurrent, Current: p.Current, DtMs: p.DtMs}}, nil
+	return &Model{Panel: p, Graph: net.Graph, Feeder: net.Feeder}, nil
 }
 
 // SpikeTimes returns the figure code's spike times (ms) for the samples at
