@@ -35,6 +35,11 @@ func (b *Builder) Name(local string) string { return b.prefix + local }
 // Err returns the graph's first recorded error.
 func (b *Builder) Err() error { return b.g.err }
 
+// CheckName reports whether s is a valid local name or scope: letters,
+// digits, '_' and '.', starting with a letter or '_'. The error wraps
+// ErrBadName.
+func CheckName(s string) error { return checkName(s) }
+
 func checkName(s string) error {
 	if s == "" {
 		return fmt.Errorf("%w: empty", ErrBadName)

@@ -409,8 +409,8 @@ func declareNeurons(m Neuron, b *graph.Builder, dtMs float64) (cells graph.Neuro
 func (s Spec) checkNames() error {
 	seen := map[string]string{}
 	check := func(field, name string) error {
-		if name == "" {
-			return optionf(field+".Name", "is empty")
+		if err := graph.CheckName(name); err != nil {
+			return wrapOption(field+".Name", err)
 		}
 		if other, dup := seen[name]; dup {
 			return optionf(field+".Name", "%q is also %s's name", name, other)
