@@ -76,7 +76,9 @@ func TestSpecBadInput(t *testing.T) {
 		{"rate count", func(s *network.Spec) { s.Sources[0] = network.Poisson{Name: "in", N: 10, RateHz: []float64{1, 2}} }, "Sources[0].RateHz"},
 		{"rate too high", func(s *network.Spec) { s.Sources[0] = network.Poisson{Name: "in", N: 10, RateHz: []float64{2001}} }, "Sources[0].RateHz"},
 		{"negative rate", func(s *network.Spec) { s.Sources[0] = network.Poisson{Name: "in", N: 10, RateHz: []float64{-1}} }, "Sources[0].RateHz"},
-		{"NaN rate", func(s *network.Spec) { s.Sources[0] = network.Poisson{Name: "in", N: 10, RateHz: []float64{math.NaN()}} }, "Sources[0].RateHz"},
+		{"NaN rate", func(s *network.Spec) {
+			s.Sources[0] = network.Poisson{Name: "in", N: 10, RateHz: []float64{math.NaN()}}
+		}, "Sources[0].RateHz"},
 		{"bad window", func(s *network.Spec) {
 			s.Sources[0] = network.Poisson{Name: "in", N: 10, RateHz: []float64{1}, Window: &stimulus.Window{StartMs: 5, StopMs: 1}}
 		}, "Sources[0].Window"},
