@@ -17,13 +17,16 @@ const maxNNZ = math.MaxInt32
 // math.MaxInt32. Validate checks these rules; NewCSRBuilder and FromDense
 // build a valid CSR.
 //
-// Use a CSR through a pointer and do not change it once it is in use: the
-// first call of Hash, MulVec, Dense or of a SparseMatVec method that reads
-// the matrix validates it and computes its content hash once, and the first
-// float32 product makes a float32 copy of Val once; later changes to the
-// fields would not be seen by these. A CSR holds a sync.Once, so it must not
-// be copied after first use (go vet's copylocks check reports copies). Any
-// number of goroutines may read a CSR at the same time.
+// Use a CSR through a pointer. Its fields may be changed until the matrix is
+// first used by Hash or by a SparseMatVec (Apply, InferShape, Do, ...): that
+// first use validates the matrix and computes its content hash once, and the
+// first float32 product makes a float32 copy of Val once. Do not change the
+// fields after that: the op would keep the old validation result, hash and
+// float32 values (an index changed out of range could even make the op
+// panic), and the graph was built with the old hash. MulVec, Dense and
+// Validate check the fields as they are at each call. A CSR holds a
+// sync.Once, so it must not be copied by value (go vet's copylocks check
+// reports copies). Any number of goroutines may read a CSR at the same time.
 type CSR struct {
 	Rows   int       // number of rows; at least 1
 	Cols   int       // number of columns; in [1, math.MaxInt32]
@@ -203,10 +206,10 @@ func fnv64Word32(h uint64, w uint32) uint64 {
 // starting from +0 and rounding each product to float64 before adding it (no
 // fused multiply-add). len(x) must be Cols and len(dst) Rows, and dst must
 // not overlap x. It is the reference for SparseMatVec, which gives the same
-// bits. It returns an error, and leaves dst unchanged, when c is invalid or
-// a length is wrong.
+// bits. It validates c at every call (O(nnz), as the product) and returns
+// an error, leaving dst unchanged, when c is invalid or a length is wrong.
 func (c *CSR) MulVec(dst, x []float64) error {
-	if err := c.check(); err != nil {
+	if err := c.Validate(); err != nil {
 		return err
 	}
 	if len(x) != c.Cols {
@@ -228,7 +231,7 @@ func (c *CSR) MulVec(dst, x []float64) error {
 // Dense returns the matrix as a new row-major slice of Rows·Cols elements,
 // zero where no entry is stored. It is meant for tests and small matrices.
 func (c *CSR) Dense() ([]float64, error) {
-	if err := c.check(); err != nil {
+	if err := c.Validate(); err != nil {
 		return nil, err
 	}
 	if c.Cols > math.MaxInt/c.Rows {
@@ -289,7 +292,7 @@ func fromDense(rows, cols int, w []float64, limit int) (*CSR, error) {
 		}
 		c.RowPtr[r+1] = int32(len(c.ColIdx))
 	}
-	if err := c.check(); err != nil {
+	if err := c.Validate(); err != nil {
 		return nil, fmt.Errorf("ops: FromDense: %w", err)
 	}
 	return c, nil
@@ -382,7 +385,7 @@ func (b *CSRBuilder) Build() (*CSR, error) {
 		return nil, fmt.Errorf("ops: CSRBuilder.Build: %d of %d rows added", got, b.rows)
 	}
 	c := &CSR{Rows: b.rows, Cols: b.cols, RowPtr: b.rowPtr, ColIdx: b.colIdx, Val: b.val}
-	if err := c.check(); err != nil {
+	if err := c.Validate(); err != nil {
 		return nil, fmt.Errorf("ops: CSRBuilder.Build: %w", err)
 	}
 	b.built = true

@@ -381,6 +381,19 @@ func TestCSRHash(t *testing.T) {
 	if same.Hash() != c.Hash() {
 		t.Error("two matrices with equal content hash differently")
 	}
+	// FromDense and Build do not freeze the matrix: a change before first
+	// use is part of the hash.
+	_, w := testCSR()
+	fd, err := FromDense(3, 4, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fd.Val[3] = 5
+	lit, _ := testCSR()
+	lit.Val[3] = 5
+	if fd.Hash() != lit.Hash() || fd.Hash() == c.Hash() {
+		t.Error("a change made after FromDense, before first use, is not in the hash")
+	}
 	// The hash is computed on first use and kept: a later change to the
 	// fields (which the CSR doc forbids) is not seen.
 	before := same.Hash()
