@@ -3,6 +3,7 @@ package ops
 import (
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"gorgonia.org/gorgonia"
@@ -591,5 +592,58 @@ func TestSparseMatVecThroughTapeMachine(t *testing.T) {
 		sameBits(t, "W·x", out[0], want)
 		sameBits(t, "W·W·x", out[1], want2)
 		sameBits(t, "gradient Wᵀ·Wᵀ·1", out[2], wantGrad.Data().([]float64))
+	}
+}
+
+// TestSparseMatVecConcurrentFirstUse runs the first products over a fresh
+// matrix from several goroutines at once, in both dtypes, so that the race
+// detector (go test -race) sees the once-only validation, hash and float32
+// copy; every goroutine must get the same result.
+func TestSparseMatVecConcurrentFirstUse(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(17, 18))
+	w := randomDense(rng, 30, 40, 0.3)
+	xv := randomVec(rng, 40)
+	c, err := FromDense(30, 40, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]float64, 30)
+	if err := c.MulVec(want, xv); err != nil {
+		t.Fatal(err)
+	}
+	op := SparseMatVec{W: c}
+	const workers = 8
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	got := make([][]float64, workers)
+	hashes := make([]uint32, workers)
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			hashes[i] = op.Hashcode()
+			if i%2 == 1 {
+				if _, errs[i] = op.Do(dense32(to32(xv), 40)); errs[i] != nil {
+					return
+				}
+			}
+			out, err := op.Do(dense64(xv, 40))
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			got[i] = out.Data().([]float64)
+		}()
+	}
+	wg.Wait()
+	for i := 0; i < workers; i++ {
+		if errs[i] != nil {
+			t.Fatalf("goroutine %d: %v", i, errs[i])
+		}
+		if hashes[i] != hashes[0] {
+			t.Errorf("goroutine %d: Hashcode %x, goroutine 0: %x", i, hashes[i], hashes[0])
+		}
+		sameBits(t, "concurrent Do", got[i], want)
 	}
 }
