@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sync"
+
+	"gorgonia.org/tensor"
 )
 
 // maxNNZ is the largest number of stored entries a CSR may hold: RowPtr
@@ -205,7 +207,7 @@ func fnv64Word32(h uint64, w uint32) uint64 {
 // entries of row r, in increasing column order, of Val[k]·x[ColIdx[k]],
 // starting from +0 and rounding each product to float64 before adding it (no
 // fused multiply-add). len(x) must be Cols and len(dst) Rows, and dst must
-// not overlap x. It is the reference for SparseMatVec, which gives the same
+// not share memory with x. It is the reference for SparseMatVec, which gives the same
 // bits. It validates c at every call (O(nnz), as the product) and returns
 // an error, leaving dst unchanged, when c is invalid or a length is wrong.
 func (c *CSR) MulVec(dst, x []float64) error {
@@ -217,6 +219,9 @@ func (c *CSR) MulVec(dst, x []float64) error {
 	}
 	if len(dst) != c.Rows {
 		return fmt.Errorf("ops: CSR.MulVec: len(dst) is %d, want Rows = %d", len(dst), c.Rows)
+	}
+	if overlap(floatView{dt: tensor.Float64, f64: dst}, floatView{dt: tensor.Float64, f64: x}) {
+		return fmt.Errorf("ops: CSR.MulVec: dst shares memory with x")
 	}
 	for r := 0; r < c.Rows; r++ {
 		s := 0.0

@@ -320,6 +320,16 @@ func TestCSRMulVec(t *testing.T) {
 	y := []float64{9, 9, 9}
 	wantErr(t, c.MulVec(y, make([]float64, 3)), "len(x) is 3, want Cols = 4")
 	wantErr(t, c.MulVec(y[:2], make([]float64, 4)), "len(dst) is 2, want Rows = 3")
+	sq, _ := FromDense(2, 2, []float64{1, 2, 3, 4})
+	xy := []float64{1, 1, 0}
+	wantErr(t, sq.MulVec(xy[1:], xy[:2]), "dst shares memory with x")
+	if xy[0] != 1 || xy[1] != 1 || xy[2] != 0 {
+		t.Errorf("MulVec changed the aliased slices to %v on an error", xy)
+	}
+	buf := []float64{1, 1, 0, 0} // x and dst adjacent in one array, not overlapping
+	if err := sq.MulVec(buf[2:], buf[:2]); err != nil || buf[2] != 3 || buf[3] != 7 {
+		t.Errorf("MulVec into the adjacent half = %v, %v; want [1 1 3 7]", buf, err)
+	}
 	if y[0] != 9 {
 		t.Error("MulVec changed dst on an error")
 	}
