@@ -56,6 +56,9 @@ func TestApplyErrors(t *testing.T) {
 // different fields, hash differently, and that equal ops hash equally.
 func TestOpHashes(t *testing.T) {
 	t.Parallel()
+	w1, _ := testCSR()
+	w2, _ := testCSR()
+	w2.Val[0] = -1
 	ops := []gorgonia.Op{
 		Bernoulli{DtMs: 1},
 		Bernoulli{DtMs: 1, Seed: 1},
@@ -69,6 +72,11 @@ func TestOpHashes(t *testing.T) {
 		Spike{Threshold: 1, Surrogate: DefaultSuperSpike()},
 		Spike{Surrogate: SuperSpike{Beta: 3}},
 		Spike{Surrogate: DefaultSuperSpike(), Strict: true},
+		SparseMatVec{},
+		SparseMatVec{Transposed: true},
+		SparseMatVec{W: w1},
+		SparseMatVec{W: w1, Transposed: true},
+		SparseMatVec{W: w2},
 	}
 	seen := map[uint32]gorgonia.Op{}
 	for _, op := range ops {
@@ -80,6 +88,9 @@ func TestOpHashes(t *testing.T) {
 	}
 	if (Bernoulli{DtMs: 1, Seed: 3}).Hashcode() != (Bernoulli{DtMs: 1, Seed: 3}).Hashcode() {
 		t.Error("equal Bernoulli ops hash differently")
+	}
+	if w3, _ := testCSR(); (SparseMatVec{W: w1}).Hashcode() != (SparseMatVec{W: w3}).Hashcode() {
+		t.Error("SparseMatVec ops over equal matrices hash differently")
 	}
 }
 

@@ -1,12 +1,12 @@
 // Package ops provides the custom gorgonia Ops of the spiking-network
 // simulator: a spike non-linearity with surrogate gradients, counter-based
-// Bernoulli (Poisson) spikes and Gaussian noise, an elementwise select and a
-// stop-gradient.
+// Bernoulli (Poisson) spikes and Gaussian noise, an elementwise select, a
+// stop-gradient and a sparse (CSR) matrix-vector product.
 //
 // # Overview
 //
 // gorgonia's comparison ops have no gradient, it has no random op whose draws
-// are reproducible across runs, and it has no stop-gradient. This package
+// are reproducible across runs, no stop-gradient and no sparse matrix. This package
 // fills those gaps with small Ops that work on raw *gorgonia.Node values; it
 // imports only gorgonia, its hm type library, tensor and the standard
 // library. Build nodes with Apply, which validates the op, checks the
@@ -26,16 +26,30 @@
 //   - Where: (cond, a, b) → a where cond != 0, else b; a and b may be
 //     scalars. Differentiable with respect to a and b.
 //   - StopGradient: the identity forward, a zero gradient backward.
+//   - SparseMatVec: x → W·x for a CSR matrix W (x of shape (Cols)), or
+//     x·Wᵀ for a batch (batch, Cols); with Transposed, Wᵀ·x. Each row is
+//     summed in column order in x's dtype, so the result is deterministic
+//     and equals CSR.MulVec bit for bit (not gonum's Dgemv). Differentiable
+//     with respect to x (the gradient is the op with Transposed flipped);
+//     W is not an input and gets no gradient.
+//
+// CSR is the matrix behind SparseMatVec: Rows, Cols, RowPtr, ColIdx (32-bit)
+// and Val, checked by Validate, built row by row with NewCSRBuilder or from a
+// dense matrix with FromDense, and hashed by content (CSR.Hash) so that ops
+// over different matrices stay distinct nodes.
 //
 // Every op implements gorgonia's Op, SDOp (DiffWRT, SymDiff) and
-// UsePreallocDoer, accepts Float64 and Float32 values of any shape (gorgonia
-// scalars included), and writes every behaviour-changing field into WriteHash:
-// gorgonia merges nodes whose op hash, children and type agree, so two ops
-// that differ in a field must hash differently. Do allocates only its output;
-// UsePreallocDo allocates nothing. gorgonia's tape machine may hand
-// UsePreallocDo a register that held another node's value, even one of the
-// op's own inputs: the ops check its shape and dtype, and read input element i
-// before writing output element i, so aliasing is safe.
+// UsePreallocDoer, accepts Float64 and Float32 values, and writes every
+// behaviour-changing field into WriteHash: gorgonia merges nodes whose op
+// hash, children and type agree, so two ops that differ in a field must hash
+// differently. The elementwise ops accept any shape (gorgonia scalars
+// included); SparseMatVec takes a vector or a (batch, n) matrix. Do
+// allocates only its output; UsePreallocDo allocates nothing. gorgonia's tape
+// machine may hand UsePreallocDo a register that held another node's value,
+// even one of the op's own inputs: the ops check its shape and dtype. The
+// elementwise ops read input element i before writing output element i, so
+// aliasing is safe; SparseMatVec returns an error when the register shares
+// memory with x, and the tape machine then falls back to Do.
 //
 // # Randomness
 //
@@ -54,14 +68,18 @@
 //
 // No function panics on bad input. Errors start with "ops: " and name the
 // op, and for a bad spike probability also the element index, the rate, DtMs
-// and p. Bernoulli rejects p outside [0, 1] instead of clipping it. Validate
+// and p; CSR errors name the field and the entry's index, row and column.
+// Bernoulli rejects p outside [0, 1] instead of clipping it. Validate
 // methods check parameters; Apply calls them, and Do and SymDiff check again.
 // Apply and the SymDiff methods recover panics raised inside gorgonia and
 // return them as errors.
 //
 // # Concurrency
 //
-// The ops are immutable values without shared state; any number of
-// goroutines may use them, and Uniform, at the same time. A gorgonia graph or
-// machine is not safe for concurrent use; that is gorgonia's rule, not ours.
+// The ops are immutable values; any number of goroutines may use them, and
+// Uniform, at the same time. SparseMatVec shares its *CSR: the matrix
+// validates itself, computes its hash and its float32 copy once under a
+// sync.Once, so concurrent use is safe as long as nobody changes the CSR's
+// fields after its first use. A gorgonia graph or machine is not safe for
+// concurrent use; that is gorgonia's rule, not ours.
 package ops

@@ -94,3 +94,73 @@ func ExampleNormal() {
 	// 0.9768 -2.5465 0.1328 true
 	// ops: Normal{seed=1,stream=0}: sigma at index 0 is -1, want a finite standard deviation >= 0
 }
+
+// ExampleSparseMatVec builds a 2×3 sparse weight matrix row by row and
+// multiplies a spike vector by it in a graph; the gradient of the summed
+// output with respect to the spikes is the column sums of W.
+func ExampleSparseMatVec() {
+	b, err := ops.NewCSRBuilder(2, 3, 3)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, row := range []struct {
+		cols []int32
+		vals []float64
+	}{
+		{[]int32{0, 2}, []float64{0.5, -1}},
+		{[]int32{1}, []float64{2}},
+	} {
+		if err := b.AddRow(row.cols, row.vals); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	w, err := b.Build()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	g := gorgonia.NewGraph()
+	spikes := gorgonia.NewVector(g, tensor.Float64, gorgonia.WithShape(3), gorgonia.WithName("spikes"))
+	input, err := ops.Apply(ops.SparseMatVec{W: w}, spikes)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cost, err := gorgonia.Sum(input)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	grads, err := gorgonia.Grad(cost, spikes)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var y, dx gorgonia.Value
+	gorgonia.Read(input, &y)
+	gorgonia.Read(grads[0], &dx)
+	m := gorgonia.NewTapeMachine(g)
+	defer m.Close()
+	if err := gorgonia.Let(spikes, tensor.New(tensor.WithBacking([]float64{1, 1, 0}))); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := m.RunAll(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	ref := make([]float64, 2)
+	if err := w.MulVec(ref, []float64{1, 1, 0}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(y.Data(), ref, dx.Data())
+	m.Reset()
+	_, err = ops.Apply(ops.SparseMatVec{W: w}, gorgonia.NewVector(g, tensor.Float64, gorgonia.WithShape(2), gorgonia.WithName("x2")))
+	fmt.Println(err)
+	// Output:
+	// [0.5 2] [0.5 2] [0.5 2 -1]
+	// ops: Apply SparseMatVec{W 2×3 nnz=3 hash=e5e2d6ff66933cd5}: ops: SparseMatVec{W 2×3 nnz=3 hash=e5e2d6ff66933cd5}: x has shape (2), want (3) or (batch, 3)
+}
