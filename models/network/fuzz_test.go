@@ -82,7 +82,7 @@ func randomSpec(r *rand.Rand) network.Spec {
 	}
 	from := append(append([]string(nil), pops...), spikeSrc...)
 	for i := r.IntN(4); i > 0; i-- {
-		p := network.Projection{Name: fmt.Sprintf("j%d", i), To: target(), Stream: uint64(i), DelaySteps: int(pick(float64(r.IntN(3)), -1))}
+		p := network.Projection{Name: fmt.Sprintf("j%d", i), To: target(), Stream: uint64(i), DelaySteps: int(pick(float64(r.IntN(3)), -1)), Sparse: r.IntN(2) == 0}
 		if len(from) > 0 {
 			p.From = from[r.IntN(len(from))]
 		}

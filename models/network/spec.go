@@ -9,6 +9,7 @@ import (
 
 	"github.com/spikegraph/spikegraph/graph"
 	"github.com/spikegraph/spikegraph/models/synapse"
+	"github.com/spikegraph/spikegraph/ops"
 )
 
 // Neuron is the contract a neuron model meets to enter a network. It is
@@ -95,6 +96,11 @@ type Projection struct {
 	// DelaySteps delays the presynaptic spikes by whole steps (0: none, as
 	// the course).
 	DelaySteps int
+	// Sparse stores the weights as a CSR matrix, built row by row without a
+	// dense or COO copy, and multiplies with ops.SparseMatVec; dense (the
+	// default) multiplies with BLAS. Both compute the same sums up to
+	// rounding (a dense row is summed by BLAS, a sparse one in column order).
+	Sparse bool
 }
 
 // MonitorKind is what a monitor records.
@@ -156,8 +162,11 @@ type BuiltProjection struct {
 	// Conductance is the synapse group's config for a Conductance
 	// projection (nil otherwise): its dense W, E, TauMs and the clock's dt.
 	Conductance *synapse.Config
-	// W is the dense weight matrix [post, pre] of a CurrentPulse projection.
+	// W is the dense weight matrix [post, pre] of a dense CurrentPulse
+	// projection.
 	W []float64
+	// CSR is the weight matrix of a sparse projection.
+	CSR *ops.CSR
 }
 
 // BuiltMonitor is a monitor resolved to a node name.
@@ -302,7 +311,7 @@ func (s Spec) Build() (net *Network, err error) {
 			}
 			projStreams[p.Stream] = p.Name
 		}
-		w, nnz, err := p.weights(s.Seed, post.n, preN, post.Inh, preInh)
+		w, csr, nnz, err := p.weights(s.Seed, post.n, preN, post.Inh, preInh)
 		if err != nil {
 			return nil, wrapOption(field, err)
 		}
@@ -311,7 +320,7 @@ func (s Spec) Build() (net *Network, err error) {
 		if err != nil {
 			return nil, wrapOption(field+".DelaySteps", err)
 		}
-		bp := BuiltProjection{Name: p.Name, Synapses: nnz}
+		bp := BuiltProjection{Name: p.Name, Synapses: nnz, CSR: csr}
 		var current *graph.Node
 		switch syn := p.Synapse.(type) {
 		case Conductance:
@@ -319,7 +328,7 @@ func (s Spec) Build() (net *Network, err error) {
 			if err != nil {
 				return nil, wrapOption(field+".Synapse", err)
 			}
-			cfg := synapse.Config{NPre: preN, NPost: post.n, W: w, E: e, TauMs: syn.TauMs, DtMs: s.DtMs, Order: syn.Order}
+			cfg := synapse.Config{NPre: preN, NPost: post.n, W: w, Sparse: csr, E: e, TauMs: syn.TauMs, DtMs: s.DtMs, Order: syn.Order}
 			if err := cfg.Validate(); err != nil {
 				return nil, wrapOption(field+".Synapse", err)
 			}
@@ -334,8 +343,12 @@ func (s Spec) Build() (net *Network, err error) {
 			b.SetNext(grp.G, gNext)
 			current, bp.Conductance = i, &cfg
 		case CurrentPulse:
-			wn := b.Param("W", w, post.n, preN)
-			current, bp.W = b.MatVec(wn, spikes), w
+			if csr != nil {
+				current = b.Apply(ops.SparseMatVec{W: csr}, spikes)
+			} else {
+				wn := b.Param("W", w, post.n, preN)
+				current, bp.W = b.MatVec(wn, spikes), w
+			}
 		default:
 			return nil, optionf(field+".Synapse", "%T is not Conductance or CurrentPulse", p.Synapse)
 		}
@@ -471,76 +484,151 @@ func (c Conductance) reversal(nPre int, inh []bool) ([]float64, error) {
 	return e, nil
 }
 
-// weights returns the dense weight matrix [post, pre] and its nonzeros.
-func (p Projection) weights(seed uint64, nPost, nPre int, postInh, preInh []bool) ([]float64, int, error) {
+// weights returns the weights: a dense matrix [post, pre] or, for a sparse
+// projection, a CSR matrix; and the number of nonzero weights.
+func (p Projection) weights(seed uint64, nPost, nPre int, postInh, preInh []bool) ([]float64, *ops.CSR, int, error) {
 	if p.W != nil {
 		if p.Connect != nil || p.Weights != nil || p.Scale != nil {
-			return nil, 0, optionf("W", "explicit weights exclude Connect, Weights and Scale")
+			return nil, nil, 0, optionf("W", "explicit weights exclude Connect, Weights and Scale")
 		}
 		if len(p.W) != nPost*nPre {
-			return nil, 0, optionf("W", "%d values, want %d x %d", len(p.W), nPost, nPre)
+			return nil, nil, 0, optionf("W", "%d values, want %d x %d", len(p.W), nPost, nPre)
 		}
 		nnz := 0
 		for i, x := range p.W {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return nil, 0, optionf("W", "[%d, %d] = %v is not finite", i/nPre, i%nPre, x)
+				return nil, nil, 0, optionf("W", "[%d, %d] = %v is not finite", i/nPre, i%nPre, x)
 			}
 			if x != 0 {
 				nnz++
 			}
 		}
-		return append([]float64(nil), p.W...), nnz, nil
+		if p.Sparse {
+			csr, err := ops.FromDense(nPost, nPre, p.W)
+			if err != nil {
+				return nil, nil, 0, wrapOption("W", err)
+			}
+			return nil, csr, nnz, nil
+		}
+		return append([]float64(nil), p.W...), nil, nnz, nil
 	}
 	if p.Connect == nil || p.Weights == nil {
-		return nil, 0, optionf("Connect", "give Connect and Weights, or W")
+		return nil, nil, 0, optionf("Connect", "give Connect and Weights, or W")
 	}
 	for i, sc := range p.Scale {
 		if math.IsNaN(sc.Factor) || math.IsInf(sc.Factor, 0) {
-			return nil, 0, optionf(fmt.Sprintf("Scale[%d].Factor", i), "%v is not finite", sc.Factor)
+			return nil, nil, 0, optionf(fmt.Sprintf("Scale[%d].Factor", i), "%v is not finite", sc.Factor)
 		}
 		if (sc.Pre != Any && preInh == nil) || (sc.Post != Any && postInh == nil) {
-			return nil, 0, &OptionError{Option: fmt.Sprintf("Scale[%d]", i), Err: errNoLabels}
+			return nil, nil, 0, &OptionError{Option: fmt.Sprintf("Scale[%d]", i), Err: errNoLabels}
 		}
 	}
-	if uint64(nPost)*uint64(nPre) > maxDense {
-		return nil, 0, optionf("Connect", "%d x %d dense weights exceed %d values", nPost, nPre, uint64(maxDense))
+	if !p.Sparse && uint64(nPost)*uint64(nPre) > maxDense {
+		return nil, nil, 0, optionf("Connect", "%d x %d dense weights exceed %d values (set Sparse)", nPost, nPre, uint64(maxDense))
 	}
 	r := rand.New(rand.NewPCG(seed, p.Stream))
 	draw, err := p.Weights.Sampler(r)
 	if err != nil {
-		return nil, 0, wrapOption("Weights", err)
+		return nil, nil, 0, wrapOption("Weights", err)
 	}
-	w := make([]float64, nPost*nPre)
-	nnz, last := 0, -1
+	var w []float64
+	var rows *rowSink
+	if p.Sparse {
+		if rows, err = newRowSink(nPost, nPre); err != nil {
+			return nil, nil, 0, wrapOption("Connect", err)
+		}
+	} else {
+		w = make([]float64, nPost*nPre)
+	}
+	nnz, lastPost, lastPre := 0, 0, -1
 	var bad error
 	err = p.Connect.Rows(nPost, nPre, r, func(post, pre int) {
-		at := post*nPre + pre
 		if bad != nil {
 			return
 		}
-		if post < 0 || post >= nPost || pre < 0 || pre >= nPre || at <= last {
+		if post < 0 || post >= nPost || pre < 0 || pre >= nPre || post < lastPost || (post == lastPost && pre <= lastPre) {
 			bad = fmt.Errorf("synapse (%d, %d) is out of range or out of row-major order", post, pre)
 			return
 		}
-		last = at
+		lastPost, lastPre = post, pre
 		x := draw()
 		for _, sc := range p.Scale {
 			if sc.Post.has(postInh != nil && postInh[post]) && sc.Pre.has(preInh != nil && preInh[pre]) {
 				x *= sc.Factor
 			}
 		}
-		w[at] = x
 		if x != 0 {
 			nnz++
 		}
+		if rows != nil {
+			bad = rows.add(post, pre, x)
+			return
+		}
+		w[post*nPre+pre] = x
 	})
 	if err == nil {
 		err = bad
 	}
 	if err != nil {
-		return nil, 0, wrapOption("Connect", err)
+		return nil, nil, 0, wrapOption("Connect", err)
 	}
-	return w, nnz, nil
+	if rows != nil {
+		csr, err := rows.build()
+		if err != nil {
+			return nil, nil, 0, wrapOption("Connect", err)
+		}
+		return nil, csr, nnz, nil
+	}
+	return w, nil, nnz, nil
+}
+
+// rowSink collects synapses row by row into a CSR builder: no dense or COO
+// copy of the matrix is ever made.
+type rowSink struct {
+	b    *ops.CSRBuilder
+	post int // the row being filled
+	cols []int32
+	vals []float64
+	rows int
+}
+
+func newRowSink(nPost, nPre int) (*rowSink, error) {
+	b, err := ops.NewCSRBuilder(nPost, nPre, 0)
+	if err != nil {
+		return nil, err
+	}
+	return &rowSink{b: b, rows: nPost}, nil
+}
+
+// add appends synapse (post, pre) with weight x, closing the rows before
+// post. A zero weight is not stored.
+func (s *rowSink) add(post, pre int, x float64) error {
+	if err := s.flushTo(post); err != nil {
+		return err
+	}
+	if x != 0 {
+		s.cols, s.vals = append(s.cols, int32(pre)), append(s.vals, x)
+	}
+	return nil
+}
+
+// flushTo closes every row before post.
+func (s *rowSink) flushTo(post int) error {
+	for s.post < post {
+		if err := s.b.AddRow(s.cols, s.vals); err != nil {
+			return err
+		}
+		s.cols, s.vals = s.cols[:0], s.vals[:0]
+		s.post++
+	}
+	return nil
+}
+
+func (s *rowSink) build() (*ops.CSR, error) {
+	if err := s.flushTo(s.rows); err != nil {
+		return nil, err
+	}
+	return s.b.Build()
 }
 
 // maxDense bounds a dense weight matrix (values): 20000 x 20000 float64 is

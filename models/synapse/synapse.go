@@ -33,6 +33,7 @@ import (
 	"math"
 
 	"github.com/spikegraph/spikegraph/graph"
+	"github.com/spikegraph/spikegraph/ops"
 )
 
 // Order is where the current reads g relative to this step's spikes.
@@ -49,11 +50,14 @@ const (
 // Config describes a synapse group.
 type Config struct {
 	NPre, NPost int
-	W           []float64 // [NPost, NPre] row-major; >= 0 and finite
-	E           []float64 // reversal potential per presynaptic train (mV), len NPre
-	TauMs       float64   // conductance decay time constant (ms); > DtMs
-	DtMs        float64   // time step (ms); > 0
-	Order       Order
+	W           []float64 // [NPost, NPre] row-major, finite; nil when Sparse is set
+	// Sparse holds the weights as a CSR matrix [NPost, NPre] instead of W
+	// (ops.SparseMatVec computes the products); nil for dense weights.
+	Sparse *ops.CSR
+	E      []float64 // reversal potential per presynaptic train (mV), len NPre
+	TauMs  float64   // conductance decay time constant (ms); > DtMs
+	DtMs   float64   // time step (ms); > 0
+	Order  Order
 }
 
 // Validate checks sizes and values.
@@ -61,7 +65,17 @@ func (c Config) Validate() error {
 	if c.NPre < 1 || c.NPost < 1 {
 		return fmt.Errorf("synapse: sizes %d x %d must be >= 1", c.NPost, c.NPre)
 	}
-	if len(c.W) != c.NPre*c.NPost {
+	if c.Sparse != nil {
+		if c.W != nil {
+			return fmt.Errorf("synapse: W and Sparse are both set (give one)")
+		}
+		if err := c.Sparse.Validate(); err != nil {
+			return fmt.Errorf("synapse: Sparse: %w", err)
+		}
+		if c.Sparse.Rows != c.NPost || c.Sparse.Cols != c.NPre {
+			return fmt.Errorf("synapse: Sparse is %d x %d, want %d x %d", c.Sparse.Rows, c.Sparse.Cols, c.NPost, c.NPre)
+		}
+	} else if len(c.W) != c.NPre*c.NPost {
 		return fmt.Errorf("synapse: W has %d values, want %d x %d", len(c.W), c.NPost, c.NPre)
 	}
 	if len(c.E) != c.NPre {
@@ -115,7 +129,9 @@ func Declare(b *graph.Builder, cfg Config) (*Group, error) {
 		}
 	}
 	s.G = b.State("g", []float64{0}, cfg.NPre)
-	s.w = b.Param("W", cfg.W, cfg.NPost, cfg.NPre)
+	if cfg.Sparse == nil {
+		s.w = b.Param("W", cfg.W, cfg.NPost, cfg.NPre)
+	}
 	if s.zeroE {
 		s.zero = b.Const("zero", 0)
 	} else {
@@ -137,15 +153,23 @@ func (s *Group) Step(b *graph.Builder, g, pre, v *graph.Node) (gNext, i *graph.N
 	if s.Order == OrderNotebookNeat {
 		gv = g
 	}
-	i = b.Mul(b.MatVec(s.w, gv), v)
+	i = b.Mul(s.matVec(b, gv), v)
 	if s.zeroE {
 		i = b.Sub(s.zero, i)
 	} else {
-		i = b.Sub(b.MatVec(s.w, b.Mul(gIn, s.e)), i)
+		i = b.Sub(s.matVec(b, b.Mul(gIn, s.e)), i)
 	}
 	gNext = b.Mul(s.decay, gIn)
 	if err := b.Err(); err != nil {
 		return nil, nil, fmt.Errorf("synapse: step %q: %w", b.Name(""), err)
 	}
 	return gNext, i, nil
+}
+
+// matVec returns W·x, dense or sparse.
+func (s *Group) matVec(b *graph.Builder, x *graph.Node) *graph.Node {
+	if s.Sparse != nil {
+		return b.Apply(ops.SparseMatVec{W: s.Sparse}, x)
+	}
+	return b.MatVec(s.w, x)
 }
