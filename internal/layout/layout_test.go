@@ -41,9 +41,10 @@ var layers = map[string]layer{
 	// The command line: flags, the output folder, exit codes.
 	"cmd/*": {allow: []string{"cmd/*", "sim", "plot", "train", "export", "models/*", "session", "graph", "ops", "analysis"}},
 	// An example of extending spikegraph: its own model on the public
-	// extension API, dropped into the composer and run; never a built-in
-	// neuron model. Its Examples live in its test files.
-	"examples/*": {allow: []string{"graph", "ops", "session", "sim", "models/network"}, tests: true},
+	// extension API, dropped into the composer (with the stimulus
+	// protocols) and run; never a built-in neuron model. Its Examples live
+	// in its test files.
+	"examples/*": {allow: []string{"graph", "ops", "session", "sim", "models/network", "models/stimulus"}, tests: true},
 	// Shared test helpers.
 	"internal/*": {allow: []string{"*"}},
 }
