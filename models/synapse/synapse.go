@@ -20,9 +20,9 @@
 //
 // # Error handling
 //
-// Config.Validate rejects bad sizes, non-finite values, negative weights and
-// dt >= tau_g (the decay factor 1 - dt/tau_g would not be positive), with an
-// error that names the field. Declare and Step reject nil arguments.
+// Config.Validate rejects bad sizes, non-finite values and dt >= tau_g (the
+// decay factor 1 - dt/tau_g would not be positive), with an error that names
+// the field. Declare and Step reject nil arguments.
 //
 // # Concurrency
 //
@@ -51,7 +51,7 @@ const (
 // Config describes a synapse group.
 type Config struct {
 	NPre, NPost int
-	W           []float64 // [NPost, NPre] row-major; >= 0 and finite
+	W           []float64 // [NPost, NPre] row-major; finite
 	E           []float64 // reversal potential per presynaptic train (mV), len NPre
 	TauMs       float64   // conductance decay time constant (ms); > DtMs
 	DtMs        float64   // time step (ms); > 0
@@ -77,8 +77,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("synapse: Config.E has %d values, want Config.NPre = %d", len(c.E), c.NPre)
 	}
 	for i, w := range c.W {
-		if math.IsNaN(w) || math.IsInf(w, 0) || w < 0 {
-			return fmt.Errorf("synapse: Config.W[%d, %d] = %v must be finite and >= 0", i/c.NPre, i%c.NPre, w)
+		if math.IsNaN(w) || math.IsInf(w, 0) {
+			return fmt.Errorf("synapse: Config.W[%d, %d] = %v is not finite", i/c.NPre, i%c.NPre, w)
 		}
 	}
 	for i, e := range c.E {

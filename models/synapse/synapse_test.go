@@ -59,7 +59,7 @@ func TestValidate(t *testing.T) {
 		{"W nil", func(c *synapse.Config) { c.W = nil }, "Config.W has 0 values"},
 		{"E size", func(c *synapse.Config) { c.E = c.E[:1] }, "Config.E has 1 values, want Config.NPre = 2"},
 		{"W NaN", func(c *synapse.Config) { c.W[4] = math.NaN() }, "Config.W[2, 0] = NaN"},
-		{"W negative", func(c *synapse.Config) { c.W[1] = -0.1 }, "Config.W[0, 1] = -0.1 must be finite and >= 0"},
+		{"W -Inf", func(c *synapse.Config) { c.W[1] = math.Inf(-1) }, "Config.W[0, 1] = -Inf is not finite"},
 		{"E Inf", func(c *synapse.Config) { c.E[0] = math.Inf(-1) }, "Config.E[0] = -Inf"},
 		{"no post", func(c *synapse.Config) { c.NPost = 0 }, "Config.NPost = 0 must be >= 1"},
 		{"no pre", func(c *synapse.Config) { c.NPre = -1 }, "Config.NPre = -1 must be >= 1"},
