@@ -11,29 +11,54 @@ import (
 //
 // Every method that can fail records the first error in the graph and returns
 // nil; once an error is recorded, every method returns nil. Check Graph.Err
-// (or the error returned by a model's Step) once at the end.
+// (or the error returned by a model's Step) once at the end. A nil *Builder,
+// or one of a nil or zero Graph, records nothing: its methods return nil and
+// its Err returns ErrNoGraph.
 type Builder struct {
 	g      *Graph
 	prefix string
 }
 
-// Graph returns the graph the builder adds to.
-func (b *Builder) Graph() *Graph { return b.g }
+// Graph returns the graph the builder adds to (nil for a nil Builder).
+func (b *Builder) Graph() *Graph {
+	if b == nil {
+		return nil
+	}
+	return b.g
+}
 
 // Scope returns a builder for the sub-scope name ("exc" under "net" gives
 // names "net/exc/...").
 func (b *Builder) Scope(name string) *Builder {
-	if err := checkName(name); err != nil {
+	if b == nil {
+		return &Builder{prefix: name + "/"}
+	}
+	if err := checkName(name); err != nil && !b.broken() {
 		b.g.fail(fmt.Errorf("graph: scope %q: %w", b.prefix+name, err))
 	}
 	return &Builder{g: b.g, prefix: b.prefix + name + "/"}
 }
 
 // Name returns the full name of local in the builder's scope.
-func (b *Builder) Name(local string) string { return b.prefix + local }
+func (b *Builder) Name(local string) string {
+	if b == nil {
+		return local
+	}
+	return b.prefix + local
+}
 
-// Err returns the graph's first recorded error.
-func (b *Builder) Err() error { return b.g.err }
+// Err returns the graph's first recorded error, or ErrNoGraph for a nil
+// Builder or one of a nil or zero Graph.
+func (b *Builder) Err() error {
+	if b == nil {
+		return ErrNoGraph
+	}
+	return b.g.Err()
+}
+
+// broken reports whether the builder must not add anything: it has no usable
+// graph, or the graph holds an error.
+func (b *Builder) broken() bool { return b.Err() != nil }
 
 // CheckName reports whether s is a valid local name or scope: letters,
 // digits, '_' and '.', starting with a letter or '_'. The error wraps
@@ -60,7 +85,7 @@ func checkName(s string) error {
 // fullName validates local and returns its scoped name, or "" after recording
 // an error.
 func (b *Builder) fullName(what, local string) string {
-	if b.g.err != nil {
+	if b.broken() {
 		return ""
 	}
 	if err := checkName(local); err != nil {
@@ -87,7 +112,7 @@ func (b *Builder) register(name, kind string, n *Node) bool {
 // do runs a gorgonia construction, recovering its panics, and records errors
 // with the op's name.
 func (b *Builder) do(op string, f func() (*Node, error)) (n *Node) {
-	if b.g.err != nil {
+	if b.broken() {
 		return nil
 	}
 	defer func() {
@@ -105,7 +130,7 @@ func (b *Builder) do(op string, f func() (*Node, error)) (n *Node) {
 }
 
 func (b *Builder) operands(op string, xs ...*Node) bool {
-	if b.g.err != nil {
+	if b.broken() {
 		return false
 	}
 	for i, x := range xs {
@@ -144,6 +169,9 @@ func newInput(eg *gorgonia.ExprGraph, dt tensor.Dtype, name string, shape []int)
 // for a scalar) and initial value (row-major, one value per element; a single
 // value fills the shape). Its next value is set with SetNext.
 func (b *Builder) State(local string, init []float64, shape ...int) *Node {
+	if b.broken() {
+		return nil
+	}
 	return b.newState(local, b.g.dtype, init, shape...)
 }
 
@@ -249,7 +277,11 @@ func (b *Builder) Param(local string, data []float64, shape ...int) *Node {
 		b.g.fail(fmt.Errorf("graph: param %q: %w: %d values for shape %v", name, ErrShape, len(data), shape))
 		return nil
 	}
-	val := NewDense(b.g.dtype, data, shape...)
+	val, err := NewDense(b.g.dtype, data, shape...)
+	if err != nil {
+		b.g.fail(fmt.Errorf("graph: param %q: %w", name, err))
+		return nil
+	}
 	n := b.do("param "+name, func() (*Node, error) {
 		n := newInput(b.g.eg, b.g.dtype, name, shape)
 		return n, gorgonia.Let(n, val)
@@ -266,6 +298,9 @@ func (b *Builder) Param(local string, data []float64, shape ...int) *Node {
 
 // Const adds a named scalar constant of the graph's dtype.
 func (b *Builder) Const(local string, v float64) *Node {
+	if b.broken() {
+		return nil
+	}
 	return b.constOf(local, b.g.dtype, v)
 }
 
@@ -306,19 +341,32 @@ func (b *Builder) Output(local string, n *Node) *Node {
 	return n
 }
 
-// NewDense returns a dense tensor of dtype dt holding data (converted) with
-// the given shape (none for a scalar-shaped tensor of one element).
-func NewDense(dt tensor.Dtype, data []float64, shape ...int) *tensor.Dense {
+// NewDense returns a dense tensor of dtype dt (tensor.Float64 or
+// tensor.Float32) holding a copy of data, converted, with the given shape
+// (none for a tensor of shape (1)). data must hold one value per element
+// and every dimension must be >= 1; otherwise it returns an error wrapping
+// ErrShape (or ErrDtype for another dtype).
+func NewDense(dt tensor.Dtype, data []float64, shape ...int) (*tensor.Dense, error) {
+	if dt != tensor.Float64 && dt != tensor.Float32 {
+		return nil, fmt.Errorf("graph: NewDense: %w: %v (want float64 or float32)", ErrDtype, dt)
+	}
 	if len(shape) == 0 {
 		shape = []int{1}
+	}
+	size, err := shapeSize(shape)
+	if err != nil {
+		return nil, fmt.Errorf("graph: NewDense: %w", err)
+	}
+	if len(data) != size {
+		return nil, fmt.Errorf("graph: NewDense: %w: %d values for shape %v", ErrShape, len(data), shape)
 	}
 	if dt == tensor.Float32 {
 		d := make([]float32, len(data))
 		for i, x := range data {
 			d[i] = float32(x)
 		}
-		return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(d))
+		return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(d)), nil
 	}
 	d := append([]float64(nil), data...)
-	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(d))
+	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(d)), nil
 }

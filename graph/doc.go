@@ -34,7 +34,9 @@
 // Builders keep the first error (sticky error): a failing method records it
 // with the name of the node and the operation, and every later method returns
 // nil until the caller checks Graph.Err once at the end. Panics raised by
-// gorgonia while a node is built are recovered into errors.
+// gorgonia while a node is built are recovered into errors. A nil *Graph, a
+// zero Graph or a nil *Builder adds nothing and reports ErrNoGraph; nothing
+// in the package panics on bad input.
 //
 // # Concurrency
 //

@@ -1,5 +1,10 @@
 package graph
 
+import (
+	"errors"
+	"fmt"
+)
+
 // InputWriter writes a step's values into a graph's inputs; a session
 // implements it.
 type InputWriter interface {
@@ -20,9 +25,15 @@ type Feeder interface {
 // Feeders runs several feeders in order.
 type Feeders []Feeder
 
-// Feed calls each feeder.
+// Feed calls each feeder. A nil feeder or a nil w is an error.
 func (fs Feeders) Feed(step int, w InputWriter) error {
-	for _, f := range fs {
+	if w == nil && len(fs) > 0 {
+		return errors.New("graph: Feeders.Feed: nil InputWriter")
+	}
+	for i, f := range fs {
+		if f == nil {
+			return fmt.Errorf("graph: Feeders[%d] is nil", i)
+		}
 		if err := f.Feed(step, w); err != nil {
 			return err
 		}

@@ -26,6 +26,9 @@ var (
 	ErrShape = errors.New("graph: shape mismatch")
 	// ErrDtype reports an unsupported dtype or operands of different dtypes.
 	ErrDtype = errors.New("graph: dtype mismatch")
+	// ErrNoGraph reports use of a nil *Graph, a zero Graph (not made by New)
+	// or a nil *Builder: there is no graph to record into.
+	ErrNoGraph = errors.New("graph: no graph (nil or zero Graph or Builder; make one with graph.New)")
 )
 
 // StepName is the name of the step counter state (see Graph.StepCounter).
@@ -104,7 +107,10 @@ func New(opts ...Option) (*Graph, error) {
 		kinds:   map[string]string{},
 		stateOf: map[*Node]*State{},
 	}
-	for _, o := range opts {
+	for i, o := range opts {
+		if o == nil {
+			return nil, fmt.Errorf("graph: New: option %d is nil", i)
+		}
 		if err := o(g); err != nil {
 			return nil, err
 		}
@@ -123,14 +129,38 @@ func ParseDtype(s string) (tensor.Dtype, error) {
 	return tensor.Dtype{}, fmt.Errorf("%w: %q (want float64 or float32)", ErrDtype, s)
 }
 
-// ExprGraph returns the underlying gorgonia graph.
-func (g *Graph) ExprGraph() *gorgonia.ExprGraph { return g.eg }
+// usable returns ErrNoGraph for a nil or zero Graph, else nil.
+func (g *Graph) usable() error {
+	if g == nil || g.eg == nil {
+		return ErrNoGraph
+	}
+	return nil
+}
 
-// Dtype returns the graph's dtype.
-func (g *Graph) Dtype() tensor.Dtype { return g.dtype }
+// ExprGraph returns the underlying gorgonia graph (nil for a nil Graph).
+func (g *Graph) ExprGraph() *gorgonia.ExprGraph {
+	if g == nil {
+		return nil
+	}
+	return g.eg
+}
 
-// Err returns the first error recorded by any of the graph's builders.
-func (g *Graph) Err() error { return g.err }
+// Dtype returns the graph's dtype (the zero Dtype for a nil Graph).
+func (g *Graph) Dtype() tensor.Dtype {
+	if g == nil {
+		return tensor.Dtype{}
+	}
+	return g.dtype
+}
+
+// Err returns the first error recorded by any of the graph's builders, or
+// ErrNoGraph for a nil or zero Graph.
+func (g *Graph) Err() error {
+	if err := g.usable(); err != nil {
+		return err
+	}
+	return g.err
+}
 
 // Root returns a builder for the unscoped names.
 func (g *Graph) Root() *Builder { return &Builder{g: g} }
@@ -141,6 +171,9 @@ func (g *Graph) Scope(name string) *Builder { return g.Root().Scope(name) }
 // Node returns the node registered under name: a state ("net/v"), a state's
 // next value ("net/v:next"), an input, a param, a constant or an output.
 func (g *Graph) Node(name string) (*Node, error) {
+	if err := g.usable(); err != nil {
+		return nil, err
+	}
 	n, ok := g.byName[name]
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownNode, name)
@@ -150,12 +183,18 @@ func (g *Graph) Node(name string) (*Node, error) {
 
 // NameOf returns the name under which n was registered, if any.
 func (g *Graph) NameOf(n *Node) (string, bool) {
+	if g == nil {
+		return "", false
+	}
 	s, ok := g.names[n]
 	return s, ok
 }
 
 // States returns the graph's states in the order they were declared.
 func (g *Graph) States() []State {
+	if g == nil {
+		return nil
+	}
 	out := make([]State, len(g.states))
 	for i, s := range g.states {
 		out[i] = *s
@@ -164,16 +203,34 @@ func (g *Graph) States() []State {
 }
 
 // Inputs returns the graph's per-step inputs in declaration order.
-func (g *Graph) Inputs() []Input { return append([]Input(nil), g.inputs...) }
+func (g *Graph) Inputs() []Input {
+	if g == nil {
+		return nil
+	}
+	return append([]Input(nil), g.inputs...)
+}
 
 // Params returns the graph's params in declaration order.
-func (g *Graph) Params() []Param { return append([]Param(nil), g.params...) }
+func (g *Graph) Params() []Param {
+	if g == nil {
+		return nil
+	}
+	return append([]Param(nil), g.params...)
+}
 
 // Outputs returns the graph's named outputs in declaration order.
-func (g *Graph) Outputs() []Output { return append([]Output(nil), g.outputs...) }
+func (g *Graph) Outputs() []Output {
+	if g == nil {
+		return nil
+	}
+	return append([]Output(nil), g.outputs...)
+}
 
 // Names returns every registered name, sorted.
 func (g *Graph) Names() []string {
+	if g == nil {
+		return nil
+	}
 	out := make([]string, 0, len(g.byName))
 	for k := range g.byName {
 		out = append(out, k)
@@ -183,10 +240,10 @@ func (g *Graph) Names() []string {
 }
 
 // Validate checks that the graph is complete: no recorded error and a next
-// value for every state.
+// value for every state. A nil or zero Graph gives ErrNoGraph.
 func (g *Graph) Validate() error {
-	if g.err != nil {
-		return g.err
+	if err := g.Err(); err != nil {
+		return err
 	}
 	for _, s := range g.states {
 		if s.Next == nil {
@@ -198,8 +255,12 @@ func (g *Graph) Validate() error {
 
 // StepCounter returns the step counter, a float64 scalar state named "step"
 // that starts at 0 and grows by 1 each step. It is created on first use. It
-// stays float64 in a float32 graph so that it counts exactly to 2^53.
+// stays float64 in a float32 graph so that it counts exactly to 2^53. It
+// returns nil after an error, and for a nil or zero Graph.
 func (g *Graph) StepCounter() *Node {
+	if g.usable() != nil {
+		return nil
+	}
 	if g.step != nil || g.err != nil {
 		return g.step
 	}
@@ -219,6 +280,9 @@ func (g *Graph) StepCounter() *Node {
 // nodes); a second call returns an error, since two runners would share the
 // graph's nodes. Package session calls it.
 func (g *Graph) MarkCompiled() error {
+	if err := g.usable(); err != nil {
+		return err
+	}
 	if g.compiled {
 		return errors.New("graph: already compiled by a session (build a new graph for another)")
 	}
@@ -226,8 +290,13 @@ func (g *Graph) MarkCompiled() error {
 	return nil
 }
 
-// Dot returns the graph in Graphviz dot format.
-func (g *Graph) Dot() string { return g.eg.ToDot() }
+// Dot returns the graph in Graphviz dot format ("" for a nil or zero Graph).
+func (g *Graph) Dot() string {
+	if g.usable() != nil {
+		return ""
+	}
+	return g.eg.ToDot()
+}
 
 // Describe lists the named nodes, one a line: name, kind (state, next,
 // input, param, const, output), shape, dtype.

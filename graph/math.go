@@ -100,9 +100,16 @@ func (b *Builder) Sum(x *Node) *Node {
 }
 
 // Apply adds a node computing op on children (a custom op from package ops,
-// say), recovering gorgonia's panics into the builder's error.
+// say), recovering gorgonia's panics into the builder's error. A nil op is
+// an error.
 func (b *Builder) Apply(op gorgonia.Op, children ...*Node) *Node {
-	if !b.operands(fmt.Sprint(op), children...) {
+	if op == nil {
+		if !b.broken() {
+			b.g.fail(fmt.Errorf("graph: Apply in scope %q: nil op", b.prefix))
+		}
+		return nil
+	}
+	if !b.operands(op.String(), children...) {
 		return nil
 	}
 	return b.do(op.String(), func() (*Node, error) { return gorgonia.ApplyOp(op, children...) })

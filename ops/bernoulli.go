@@ -110,7 +110,7 @@ func (op Bernoulli) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia.Va
 }
 
 // DiffWRT returns all false: a random draw has no gradient.
-func (op Bernoulli) DiffWRT(inputs int) []bool { return make([]bool, inputs) }
+func (op Bernoulli) DiffWRT(inputs int) []bool { return make([]bool, max(inputs, 0)) }
 
 // SymDiff returns an error: Bernoulli is not differentiable. gorgonia does not
 // call it, because DiffWRT reports no differentiable input.

@@ -140,7 +140,7 @@ func (op Normal) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia.Value
 }
 
 // DiffWRT returns all false: Normal is not differentiable.
-func (op Normal) DiffWRT(inputs int) []bool { return make([]bool, inputs) }
+func (op Normal) DiffWRT(inputs int) []bool { return make([]bool, max(inputs, 0)) }
 
 // SymDiff returns an error: Normal is not differentiable. gorgonia does not
 // call it, because DiffWRT reports no differentiable input.

@@ -337,7 +337,7 @@ func floatChild(op gorgonia.Op, children []*gorgonia.Node) error {
 
 // allTrue returns a slice of n true values.
 func allTrue(n int) []bool {
-	d := make([]bool, n)
+	d := make([]bool, max(n, 0))
 	for i := range d {
 		d[i] = true
 	}

@@ -158,7 +158,7 @@ func (op zerosLike) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia.Va
 	return prealloc, nil
 }
 
-func (op zerosLike) DiffWRT(inputs int) []bool { return make([]bool, inputs) }
+func (op zerosLike) DiffWRT(inputs int) []bool { return make([]bool, max(inputs, 0)) }
 
 func (op zerosLike) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
 	return make(gorgonia.Nodes, len(inputs)), nil

@@ -101,7 +101,7 @@ func (op Where) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia.Value)
 
 // DiffWRT returns [false, true, true]: cond has no gradient.
 func (op Where) DiffWRT(inputs int) []bool {
-	d := make([]bool, inputs)
+	d := make([]bool, max(inputs, 0))
 	for i := 1; i < inputs; i++ {
 		d[i] = true
 	}

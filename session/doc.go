@@ -32,7 +32,9 @@
 //
 // # Error handling
 //
-// Unknown names wrap ErrUnknownNode; a feed of the wrong size wraps ErrShape.
+// Unknown names wrap ErrUnknownNode; a feed of the wrong size wraps ErrShape;
+// a nil or zero Session (one not made by New) returns ErrNoSession, and a
+// closed one ErrClosed. A nil context or recorder is an error, not a panic.
 // Panics raised by gorgonia while compiling or running are recovered into
 // errors. Steps returns the context's error, wrapped, when it is cancelled,
 // and the state then holds the last completed step.

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"fmt"
 
 	"gorgonia.org/gorgonia"
@@ -35,17 +36,28 @@ type SpikeRecorder struct {
 	next   int // the next sample to record
 }
 
+// maxSpikePrealloc bounds the events RecordSpikes reserves up front
+// (2^26 events, 512 MiB); the slice grows beyond it as needed.
+const maxSpikePrealloc = 1 << 26
+
+// maxTrace bounds the values a StateRecorder may need for one Steps call
+// (2^40 float64 values, 8 TiB): a larger trace cannot be held by any machine,
+// and make would panic on it.
+const maxTrace = 1 << 40
+
 // RecordSpikes returns a recorder of the state name. capacity preallocates
-// room for that many events (the slice grows beyond it if needed).
+// room for that many events, at most 2^26 (the slice grows beyond it if
+// needed); a negative capacity reserves none.
 func RecordSpikes(name string, capacity int) *SpikeRecorder {
-	if capacity < 0 {
-		capacity = 0
-	}
+	capacity = min(max(capacity, 0), maxSpikePrealloc)
 	return &SpikeRecorder{name: name, Events: make([]SpikeEvent, 0, capacity)}
 }
 
 // Begin resolves the state.
 func (r *SpikeRecorder) Begin(s *Session, first, steps int) error {
+	if r == nil {
+		return errors.New("session: nil *SpikeRecorder (use RecordSpikes)")
+	}
 	v, err := s.StateView(r.name)
 	if err != nil {
 		return err
@@ -54,8 +66,14 @@ func (r *SpikeRecorder) Begin(s *Session, first, steps int) error {
 	return nil
 }
 
-// Record appends the spikes of sample.
+// Record appends the spikes of sample. It is an error before Begin.
 func (r *SpikeRecorder) Record(s *Session, sample int) error {
+	if r == nil {
+		return errors.New("session: nil *SpikeRecorder (use RecordSpikes)")
+	}
+	if r.view.F64 == nil && r.view.F32 == nil {
+		return fmt.Errorf("session: RecordSpikes %q: Record before Begin", r.name)
+	}
 	if sample < r.next {
 		return nil
 	}
@@ -93,17 +111,20 @@ func RecordState(name string, idx []int) *StateRecorder {
 	return &StateRecorder{name: name, Index: append([]int(nil), idx...)}
 }
 
-// Samples returns the number of samples recorded.
+// Samples returns the number of samples recorded (0 for a nil recorder).
 func (r *StateRecorder) Samples() int {
-	if len(r.Index) == 0 {
+	if r == nil || len(r.Index) == 0 {
 		return 0
 	}
 	return len(r.Data) / len(r.Index)
 }
 
 // Begin resolves the state, checks the indices and reserves room for the
-// samples to come.
+// samples to come. More than 2^40 values for one call is an error.
 func (r *StateRecorder) Begin(s *Session, first, steps int) error {
+	if r == nil {
+		return errors.New("session: nil *StateRecorder (use RecordState)")
+	}
 	v, err := s.StateView(r.name)
 	if err != nil {
 		return err
@@ -118,6 +139,12 @@ func (r *StateRecorder) Begin(s *Session, first, steps int) error {
 	if !r.begun {
 		r.First, r.next, r.begun = first, first, true
 	}
+	if steps < 0 {
+		return fmt.Errorf("session: RecordState %q: steps = %d must be >= 0", r.name, steps)
+	}
+	if len(r.Index) > 0 && steps >= maxTrace/len(r.Index) {
+		return fmt.Errorf("session: RecordState %q: %d steps of %d values exceed 2^40 values", r.name, steps, len(r.Index))
+	}
 	need := len(r.Data) + (steps+1)*len(r.Index)
 	if cap(r.Data) < need {
 		d := make([]float64, len(r.Data), need)
@@ -127,8 +154,14 @@ func (r *StateRecorder) Begin(s *Session, first, steps int) error {
 	return nil
 }
 
-// Record appends sample's values.
+// Record appends sample's values. It is an error before Begin.
 func (r *StateRecorder) Record(s *Session, sample int) error {
+	if r == nil {
+		return errors.New("session: nil *StateRecorder (use RecordState)")
+	}
+	if !r.begun {
+		return fmt.Errorf("session: RecordState %q: Record before Begin", r.name)
+	}
 	if sample < r.next {
 		return nil
 	}
@@ -159,6 +192,12 @@ func CountNonzero(name string) *CountRecorder { return &CountRecorder{name: name
 
 // Begin checks that the output exists.
 func (r *CountRecorder) Begin(s *Session, first, steps int) error {
+	if r == nil {
+		return errors.New("session: nil *CountRecorder (use CountNonzero)")
+	}
+	if err := s.usable(); err != nil {
+		return err
+	}
 	if _, ok := s.reads[r.name]; !ok {
 		return fmt.Errorf("session: CountNonzero: %w: %q is not an output", ErrUnknownNode, r.name)
 	}
@@ -168,10 +207,20 @@ func (r *CountRecorder) Begin(s *Session, first, steps int) error {
 	return nil
 }
 
-// Record counts the output of the step that produced sample.
+// Record counts the output of the step that produced sample. It is an
+// error before Begin.
 func (r *CountRecorder) Record(s *Session, sample int) error {
+	if r == nil {
+		return errors.New("session: nil *CountRecorder (use CountNonzero)")
+	}
+	if r.next == 0 {
+		return fmt.Errorf("session: CountNonzero %q: Record before Begin", r.name)
+	}
 	if sample < r.next {
 		return nil
+	}
+	if err := s.usable(); err != nil {
+		return err
 	}
 	r.next = sample + 1
 	switch v := (*s.reads[r.name]).(type) {

@@ -19,6 +19,9 @@ var (
 	ErrClosed = errors.New("session: closed")
 	// ErrShape reports a feed or state value of the wrong size.
 	ErrShape = errors.New("session: shape mismatch")
+	// ErrNoSession reports use of a nil *Session or of a zero Session (one
+	// not made by New).
+	ErrNoSession = errors.New("session: no session (nil or zero Session; make one with session.New)")
 )
 
 // Feeds maps input (or state) names to values, row-major, converted to the
@@ -217,7 +220,10 @@ func New(g *graph.Graph, opts ...Option) (s *Session, err error) {
 		return nil, fmt.Errorf("session: %w", err)
 	}
 	var c config
-	for _, o := range opts {
+	for i, o := range opts {
+		if o == nil {
+			return nil, fmt.Errorf("session: New: option %d is nil", i)
+		}
 		o(&c)
 	}
 	defer func() {
@@ -268,8 +274,21 @@ func New(g *graph.Graph, opts ...Option) (s *Session, err error) {
 	return s, nil
 }
 
-// Close releases the VM. A closed session returns ErrClosed.
+// usable returns ErrNoSession for a nil or zero Session, else nil.
+func (s *Session) usable() error {
+	if s == nil || s.vm == nil {
+		return ErrNoSession
+	}
+	return nil
+}
+
+// Close releases the VM. A closed session returns ErrClosed from every
+// other method; closing it again does nothing. A nil or zero Session
+// returns ErrNoSession.
 func (s *Session) Close() error {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	if s.closed {
 		return nil
 	}
@@ -277,14 +296,27 @@ func (s *Session) Close() error {
 	return s.vm.Close()
 }
 
-// Graph returns the session's graph.
-func (s *Session) Graph() *graph.Graph { return s.g }
+// Graph returns the session's graph (nil for a nil Session).
+func (s *Session) Graph() *graph.Graph {
+	if s == nil {
+		return nil
+	}
+	return s.g
+}
 
 // Sample returns the index of the sample the state holds: the number of
-// steps taken since New.
-func (s *Session) Sample() int { return s.sample }
+// steps taken since New (0 for a nil Session).
+func (s *Session) Sample() int {
+	if s == nil {
+		return 0
+	}
+	return s.sample
+}
 
 func (s *Session) slot(name string) (*slot, error) {
+	if err := s.usable(); err != nil {
+		return nil, err
+	}
 	sl, ok := s.slots[name]
 	if !ok {
 		return nil, fmt.Errorf("session: %w: %q", ErrUnknownNode, name)
@@ -368,6 +400,9 @@ func (s *Session) StateView(name string) (View, error) {
 // Fetched returns the value of the output or next value name computed by
 // the last run. It is owned by the session and valid until the next run.
 func (s *Session) Fetched(name string) (gorgonia.Value, error) {
+	if err := s.usable(); err != nil {
+		return nil, err
+	}
 	r, ok := s.reads[name]
 	if !ok {
 		return nil, fmt.Errorf("session: %w: %q is not an output or next value", ErrUnknownNode, name)
@@ -387,6 +422,9 @@ func (s *Session) feed(feeds Feeds) error {
 // exec runs the tape once and resets the machine (without the reset the
 // next run does nothing).
 func (s *Session) exec() (err error) {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	if s.closed {
 		return ErrClosed
 	}
@@ -420,6 +458,9 @@ func (s *Session) commit() error {
 // values are owned by the session and valid until its next run; Clone them
 // to keep them.
 func (s *Session) Run(fetches []string, feeds Feeds) ([]gorgonia.Value, error) {
+	if err := s.usable(); err != nil {
+		return nil, err
+	}
 	out := make([]gorgonia.Value, len(fetches))
 	for _, f := range fetches {
 		if _, ok := s.reads[f]; ok {
@@ -447,6 +488,9 @@ func (s *Session) Run(fetches []string, feeds Feeds) ([]gorgonia.Value, error) {
 
 // Step feeds feeds, runs one step and carries every state to its next value.
 func (s *Session) Step(feeds Feeds) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	if err := s.feed(feeds); err != nil {
 		return err
 	}
@@ -464,10 +508,21 @@ const checkEvery = 32
 // each new sample after a step. It checks ctx every few steps and returns
 // ctx's error, wrapped, when it is done; the state then holds the last
 // completed step. Our code allocates nothing per step (the recorders
-// preallocate in Begin).
+// preallocate in Begin). A nil ctx or a nil recorder is an error.
 func (s *Session) Steps(ctx context.Context, n int, feeder graph.Feeder, recorders ...Recorder) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	if n < 0 {
 		return fmt.Errorf("session: Steps: n = %d must be >= 0", n)
+	}
+	if ctx == nil {
+		return errors.New("session: Steps: nil context (use context.Background())")
+	}
+	for i, r := range recorders {
+		if r == nil {
+			return fmt.Errorf("session: Steps: recorder %d is nil", i)
+		}
 	}
 	if s.closed {
 		return ErrClosed

@@ -162,7 +162,7 @@ func (c Config) Factors() (gLDeltaT, invDeltaT, dtOverC, dtOverTauW float64) {
 // checking that they are finite.
 func perNeuron(what, unit string, vals []float64, n int) ([]float64, error) {
 	if len(vals) != 1 && len(vals) != n {
-		return nil, fmt.Errorf("adex: Declare: %d initial values of %s for %d neurons (want 1 or %d)", len(vals), what, n, n)
+		return nil, fmt.Errorf("adex: Declare: %s0 has %d values for %d neurons (want 1 or %d)", what, len(vals), n, n)
 	}
 	out := make([]float64, n)
 	for i := range out {
@@ -171,7 +171,7 @@ func perNeuron(what, unit string, vals []float64, n int) ([]float64, error) {
 			x = vals[i]
 		}
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, fmt.Errorf("adex: Declare: initial %s of neuron %d = %v %s is not finite", what, i, x, unit)
+			return nil, fmt.Errorf("adex: Declare: %s0[%d] = %v %s is not finite", what, i, x, unit)
 		}
 		out[i] = x
 	}
@@ -250,6 +250,9 @@ func (p *Population) Step(b *graph.Builder, s State, i *graph.Node) (State, erro
 	if b == nil {
 		return State{}, errors.New("adex: Step: nil builder")
 	}
+	if p == nil {
+		return State{}, errors.New("adex: Step: nil population")
+	}
 	vE, wE := p.euler(b, s.V, s.W, i)
 	v := b.Apply(ops.Where{}, s.Fired, p.k.vR, vE)
 	var next State
@@ -267,6 +270,9 @@ func (p *Population) Step(b *graph.Builder, s State, i *graph.Node) (State, erro
 func (p *Population) Carry(b *graph.Builder, next State) error {
 	if b == nil {
 		return errors.New("adex: Carry: nil builder")
+	}
+	if p == nil {
+		return errors.New("adex: Carry: nil population")
 	}
 	b.SetNext(p.V, next.V)
 	b.SetNext(p.W, next.W)

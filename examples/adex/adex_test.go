@@ -100,51 +100,73 @@ func TestAdaptation(t *testing.T) {
 	}
 }
 
+// noPanic runs f and turns a panic into a test failure and an error, so
+// that a case that panics fails instead of stopping the test binary.
+func noPanic(t *testing.T, f func() error) (err error) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Errorf("panicked: %v", r)
+			err = errors.New("panicked")
+		}
+	}()
+	return f()
+}
+
 func TestValidateNamesTheField(t *testing.T) {
 	t.Parallel()
 	nan, inf := math.NaN(), math.Inf(1)
 	cases := []struct {
+		name   string
 		field  string
 		mutate func(c *adex.Config)
 	}{
-		{"C", func(c *adex.Config) { c.C = nan }},
-		{"C", func(c *adex.Config) { c.C = 0 }},
-		{"GL", func(c *adex.Config) { c.GL = -30 }},
-		{"GL", func(c *adex.Config) { c.GL = inf }},
-		{"EL", func(c *adex.Config) { c.EL = nan }},
-		{"VT", func(c *adex.Config) { c.VT = -inf }},
-		{"VT", func(c *adex.Config) { c.VT = c.VPeak }},
-		{"DeltaT", func(c *adex.Config) { c.DeltaT = 0 }},
-		{"DeltaT", func(c *adex.Config) { c.DeltaT = 0.1 }}, // VPeak = VT + 100 ΔT: exp would overflow
-		{"TauW", func(c *adex.Config) { c.TauW = nan }},
-		{"TauW", func(c *adex.Config) { c.TauW = -1 }},
-		{"A", func(c *adex.Config) { c.A = inf }},
-		{"B", func(c *adex.Config) { c.B = nan }},
-		{"VR", func(c *adex.Config) { c.VR = inf }},
-		{"VR", func(c *adex.Config) { c.VR = c.VPeak }},
-		{"VPeak", func(c *adex.Config) { c.VPeak = nan }},
-		{"N", func(c *adex.Config) { c.N = 0 }},
-		{"DtMs", func(c *adex.Config) { c.DtMs = 0 }},
-		{"DtMs", func(c *adex.Config) { c.DtMs = nan }},
-		{"DtMs", func(c *adex.Config) { c.DtMs = inf }},
-		{"DtMs", func(c *adex.Config) { c.DtMs = 10 }}, // above TauM = 9.37 ms
-		{"Surrogate", func(c *adex.Config) { c.Surrogate = ops.SuperSpike{Beta: -1} }},
+		{"C NaN", "Params.C", func(c *adex.Config) { c.C = nan }},
+		{"C zero", "Params.C", func(c *adex.Config) { c.C = 0 }},
+		{"GL negative", "Params.GL", func(c *adex.Config) { c.GL = -30 }},
+		{"GL Inf", "Params.GL", func(c *adex.Config) { c.GL = inf }},
+		{"EL NaN", "Params.EL", func(c *adex.Config) { c.EL = nan }},
+		{"VT -Inf", "Params.VT", func(c *adex.Config) { c.VT = -inf }},
+		{"VT at VPeak", "Params.VT", func(c *adex.Config) { c.VT = c.VPeak }},
+		{"DeltaT zero", "Params.DeltaT", func(c *adex.Config) { c.DeltaT = 0 }},
+		{"DeltaT overflow", "Params.DeltaT", func(c *adex.Config) { c.DeltaT = 0.1 }}, // VPeak = VT + 100 ΔT: exp would overflow
+		{"TauW NaN", "Params.TauW", func(c *adex.Config) { c.TauW = nan }},
+		{"TauW negative", "Params.TauW", func(c *adex.Config) { c.TauW = -1 }},
+		{"A Inf", "Params.A", func(c *adex.Config) { c.A = inf }},
+		{"B NaN", "Params.B", func(c *adex.Config) { c.B = nan }},
+		{"VR Inf", "Params.VR", func(c *adex.Config) { c.VR = inf }},
+		{"VR at VPeak", "Params.VR", func(c *adex.Config) { c.VR = c.VPeak }},
+		{"VPeak NaN", "Params.VPeak", func(c *adex.Config) { c.VPeak = nan }},
+		{"N zero", "Config.N", func(c *adex.Config) { c.N = 0 }},
+		{"N negative", "Config.N", func(c *adex.Config) { c.N = -2 }},
+		{"DtMs zero", "Config.DtMs", func(c *adex.Config) { c.DtMs = 0 }},
+		{"DtMs NaN", "Config.DtMs", func(c *adex.Config) { c.DtMs = nan }},
+		{"DtMs Inf", "Config.DtMs", func(c *adex.Config) { c.DtMs = inf }},
+		{"DtMs above TauM", "Config.DtMs", func(c *adex.Config) { c.DtMs = 10 }}, // TauM = 9.37 ms
+		{"Surrogate", "Config.Surrogate", func(c *adex.Config) { c.Surrogate = ops.SuperSpike{Beta: -1} }},
+		{"zero config", "Params.C", func(c *adex.Config) { *c = adex.Config{} }},
 	}
 	for _, tc := range cases {
-		c := adex.NewConfig(adex.RegularSpiking(), 2, dtMs)
-		tc.mutate(&c)
-		err := c.Validate()
-		if err == nil || !strings.HasPrefix(err.Error(), "adex: ") || !strings.Contains(err.Error(), "."+tc.field+" ") {
-			t.Errorf("%s: err = %v, want an adex error naming %s", tc.field, err, tc.field)
-			continue
-		}
-		g, _ := graph.New()
-		if _, err := adex.Declare(g.Scope("adex"), c, []float64{-70}, []float64{0}); err == nil {
-			t.Errorf("%s: Declare accepted %+v", tc.field, c)
-		}
-		if len(g.Names()) != 0 {
-			t.Errorf("%s: Declare added nodes %v before failing", tc.field, g.Names())
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := adex.NewConfig(adex.RegularSpiking(), 2, dtMs)
+			tc.mutate(&c)
+			err := noPanic(t, c.Validate)
+			if err == nil || !strings.HasPrefix(err.Error(), "adex: ") || !strings.Contains(err.Error(), tc.field+" ") {
+				t.Errorf("Validate: got=%v, want an adex error naming %s", err, tc.field)
+			}
+			g, _ := graph.New()
+			err = noPanic(t, func() error {
+				_, err := adex.Declare(g.Scope("adex"), c, []float64{-70}, []float64{0})
+				return err
+			})
+			if err == nil || !strings.Contains(err.Error(), tc.field+" ") {
+				t.Errorf("Declare: got=%v, want an adex error naming %s", err, tc.field)
+			}
+			if len(g.Names()) != 0 {
+				t.Errorf("Declare added nodes before failing: got=%v, want none", g.Names())
+			}
+		})
 	}
 	if err := adex.NewConfig(adex.RegularSpiking(), 1, dtMs).Validate(); err != nil {
 		t.Fatalf("a good config: %v", err)
@@ -154,20 +176,38 @@ func TestValidateNamesTheField(t *testing.T) {
 func TestDeclareStepCarryErrors(t *testing.T) {
 	t.Parallel()
 	cfg := adex.NewConfig(adex.RegularSpiking(), 3, dtMs)
-	for name, vw := range map[string][2][]float64{
-		"v length": {{-70, -70}, {0}},
-		"w length": {{-70}, {}},
-		"v NaN":    {{-70, math.NaN(), -70}, {0}},
-		"w Inf":    {{-70}, {math.Inf(-1)}},
-	} {
-		g, _ := graph.New()
-		_, err := adex.Declare(g.Scope("adex"), cfg, vw[0], vw[1])
-		if err == nil || !strings.HasPrefix(err.Error(), "adex: Declare: ") {
-			t.Errorf("%s: err = %v", name, err)
-		}
+	declares := []struct {
+		name   string
+		nilB   bool
+		v0, w0 []float64
+		want   string
+	}{
+		{"v0 length", false, []float64{-70, -70}, []float64{0}, "Declare: v0 has 2 values for 3 neurons (want 1 or 3)"},
+		{"w0 empty", false, []float64{-70}, []float64{}, "Declare: w0 has 0 values"},
+		{"v0 nil", false, nil, []float64{0}, "Declare: v0 has 0 values"},
+		{"v0 NaN", false, []float64{-70, math.NaN(), -70}, []float64{0}, "Declare: v0[1] = NaN mV is not finite"},
+		{"w0 Inf", false, []float64{-70}, []float64{math.Inf(-1)}, "Declare: w0[0] = -Inf pA is not finite"},
+		{"nil builder", true, []float64{-70}, []float64{0}, "Declare: nil builder"},
 	}
-	if _, err := adex.Declare(nil, cfg, []float64{-70}, []float64{0}); err == nil {
-		t.Error("nil builder: no error")
+	for _, tc := range declares {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			g, _ := graph.New()
+			b := g.Scope("adex")
+			if tc.nilB {
+				b = nil
+			}
+			err := noPanic(t, func() error {
+				_, err := adex.Declare(b, cfg, tc.v0, tc.w0)
+				return err
+			})
+			if err == nil || !strings.HasPrefix(err.Error(), "adex: ") || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got=%v, want an adex error holding %q", err, tc.want)
+			}
+			if len(g.Names()) != 0 {
+				t.Errorf("Declare added nodes before failing: got=%v, want none", g.Names())
+			}
+		})
 	}
 
 	// A second population in the same scope: the builder's duplicate-name
@@ -178,24 +218,34 @@ func TestDeclareStepCarryErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := adex.Declare(b, cfg, []float64{-70}, []float64{0}); !errors.Is(err, graph.ErrDuplicateName) {
-		t.Errorf("second Declare in one scope: err = %v, want ErrDuplicateName", err)
+		t.Errorf("second Declare in one scope: got=%v, want ErrDuplicateName", err)
 	}
 
-	// Step with a missing state node or an input of the wrong shape.
-	for name, step := range map[string]func(b *graph.Builder, p *adex.Population) error{
-		"nil state": func(b *graph.Builder, p *adex.Population) error {
+	// Step and Carry with nil arguments, a missing state node or an input
+	// of the wrong shape.
+	var none *adex.Population
+	steps := []struct {
+		name string
+		run  func(b *graph.Builder, p *adex.Population) error
+		want string
+	}{
+		{"nil state", func(b *graph.Builder, p *adex.Population) error {
 			_, err := p.Step(b, adex.State{}, nil)
 			return err
-		},
-		"input shape": func(b *graph.Builder, p *adex.Population) error {
+		}, "operand"},
+		{"input shape", func(b *graph.Builder, p *adex.Population) error {
 			_, err := p.Step(b, p.State, b.Input("I", 4))
 			return err
-		},
-		"nil builder": func(b *graph.Builder, p *adex.Population) error {
+		}, "shape mismatch"},
+		{"nil builder", func(b *graph.Builder, p *adex.Population) error {
 			_, err := p.Step(nil, p.State, nil)
 			return err
-		},
-		"carry twice": func(b *graph.Builder, p *adex.Population) error {
+		}, "Step: nil builder"},
+		{"nil population", func(b *graph.Builder, p *adex.Population) error {
+			_, err := none.Step(b, p.State, nil)
+			return err
+		}, "Step: nil population"},
+		{"carry twice", func(b *graph.Builder, p *adex.Population) error {
 			next, err := p.Step(b, p.State, nil)
 			if err != nil {
 				return err
@@ -204,18 +254,25 @@ func TestDeclareStepCarryErrors(t *testing.T) {
 				return err
 			}
 			return p.Carry(b, next)
-		},
-		"carry nil": func(b *graph.Builder, p *adex.Population) error { return p.Carry(b, adex.State{}) },
-	} {
-		g, _ := graph.New()
-		b := g.Scope("adex")
-		p, err := adex.Declare(b, cfg, []float64{-70}, []float64{0})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := step(b, p); err == nil || !strings.HasPrefix(err.Error(), "adex: ") {
-			t.Errorf("%s: err = %v", name, err)
-		}
+		}, "already has a next value"},
+		{"carry nil", func(b *graph.Builder, p *adex.Population) error { return p.Carry(b, adex.State{}) }, "operand"},
+		{"carry nil builder", func(b *graph.Builder, p *adex.Population) error { return p.Carry(nil, p.State) }, "Carry: nil builder"},
+		{"carry nil population", func(b *graph.Builder, p *adex.Population) error { return none.Carry(b, p.State) }, "Carry: nil population"},
+	}
+	for _, tc := range steps {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			g, _ := graph.New()
+			b := g.Scope("adex")
+			p, err := adex.Declare(b, cfg, []float64{-70}, []float64{0})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = noPanic(t, func() error { return tc.run(b, p) })
+			if err == nil || !strings.HasPrefix(err.Error(), "adex: ") || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got=%v, want an adex error holding %q", err, tc.want)
+			}
+		})
 	}
 
 	// A graph whose states were never carried does not compile.
@@ -224,7 +281,7 @@ func TestDeclareStepCarryErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := session.New(g); err == nil || !strings.Contains(err.Error(), "no next value") {
-		t.Errorf("session.New of a graph without next values: err = %v", err)
+		t.Errorf("session.New of a graph without next values: got=%v, want a no-next-value error", err)
 	}
 }
 
@@ -294,11 +351,17 @@ func TestCurrentStep(t *testing.T) {
 		{"DtMs", func(c *adex.CurrentStep) { c.DtMs = 0 }},
 	}
 	for _, tc := range cases {
-		c := good
-		tc.mutate(&c)
-		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "CurrentStep."+tc.field+" ") {
-			t.Errorf("%s: err = %v", tc.field, err)
-		}
+		t.Run(tc.field, func(t *testing.T) {
+			c := good
+			tc.mutate(&c)
+			if err := noPanic(t, c.Validate); err == nil || !strings.Contains(err.Error(), "CurrentStep."+tc.field+" ") {
+				t.Errorf("got=%v, want an error naming CurrentStep.%s", err, tc.field)
+			}
+		})
+	}
+
+	if err := noPanic(t, func() error { return good.Feed(0, nil) }); err == nil || !strings.Contains(err.Error(), "nil InputWriter") {
+		t.Errorf("Feed to a nil writer: got=%v, want a nil-InputWriter error", err)
 	}
 
 	// A feeder error stops Steps with an error, as does an unknown input.

@@ -57,10 +57,13 @@ func (c CurrentStep) At(k int) float64 {
 }
 
 // Feed writes the current of the step that leaves sample step; it
-// implements graph.Feeder.
+// implements graph.Feeder. An invalid CurrentStep or a nil w is an error.
 func (c CurrentStep) Feed(step int, w graph.InputWriter) error {
 	if err := c.Validate(); err != nil {
 		return err
+	}
+	if w == nil {
+		return errors.New("adex: CurrentStep.Feed: nil InputWriter")
 	}
 	return w.FillInput(c.Input, c.At(step))
 }

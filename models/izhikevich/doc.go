@@ -78,7 +78,10 @@
 // # Error handling
 //
 // Cells.Validate and Config.Validate reject bad parameters (NaN, Inf, empty,
-// c >= vpeak, dt <= 0); Step returns the builder's first error.
+// c >= vpeak, dt <= 0) with an error naming the field ("Config.DtMs",
+// "Config.Cells.C[2]"); Declare also rejects a nil builder and initial
+// values of the wrong length or not finite. Step returns the builder's
+// first error. Nothing here panics on bad input.
 //
 // # Concurrency
 //

@@ -12,7 +12,7 @@ import (
 // Params are the parameters of one Izhikevich cell class (dimensionless as
 // in the paper; with v in mV and t in ms).
 type Params struct {
-	A float64 // time scale of the recovery variable u (1/ms); > 0
+	A float64 // time scale of the recovery variable u (1/ms); finite (> 0 but for the 2004 panels (S) and (T))
 	B float64 // sensitivity of u to v; finite
 	C float64 // after-spike reset value of v (mV); below the peak
 	D float64 // after-spike increment of u; finite
@@ -69,61 +69,86 @@ func Accommodation() Equation { return Equation{K2: 0.04, K1: 5, K0: 140, VU: -6
 // the VU and KU terms (b(v − 0) − 1·u equals bv − u bit for bit anyway).
 func (e Equation) standardU() bool { return e.VU == 0 && e.KU == 1 }
 
-// Validate reports whether every coefficient is finite.
-func (e Equation) Validate() error {
+// Validate reports whether every coefficient is finite; the error names
+// the coefficient (e.g. "Equation.K1").
+func (e Equation) Validate() error { return e.validate("Equation") }
+
+// validate is Validate with the errors naming the fields as what.K2 etc.
+func (e Equation) validate(what string) error {
 	for _, x := range []struct {
 		name string
 		v    float64
 	}{{"K2", e.K2}, {"K1", e.K1}, {"K0", e.K0}, {"VU", e.VU}, {"KU", e.KU}} {
-		if math.IsNaN(x.v) || math.IsInf(x.v, 0) {
-			return fmt.Errorf("izhikevich: equation: %s = %v is not finite", x.name, x.v)
+		if !finite(x.v) {
+			return fmt.Errorf("izhikevich: %s.%s = %v is not finite", what, x.name, x.v)
 		}
 	}
 	return nil
 }
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 // Cells holds per-neuron parameters; all slices have the population's size.
 type Cells struct {
 	A, B, C, D []float64
 }
 
-// Uniform returns n cells of class p.
+// Uniform returns n cells of class p; for n <= 0 it returns no cells, which
+// Validate rejects.
 func Uniform(n int, p Params) Cells {
+	if n <= 0 {
+		return Cells{}
+	}
 	c := Cells{A: make([]float64, n), B: make([]float64, n), C: make([]float64, n), D: make([]float64, n)}
 	for i := 0; i < n; i++ {
-		c.Set(i, p)
+		c.A[i], c.B[i], c.C[i], c.D[i] = p.A, p.B, p.C, p.D
 	}
 	return c
 }
 
-// Set gives neuron i the class p.
-func (c Cells) Set(i int, p Params) {
+// Set gives neuron i the class p. An index outside every one of the four
+// slices is an error, and nothing is changed.
+func (c Cells) Set(i int, p Params) error {
+	if i < 0 || i >= len(c.A) || i >= len(c.B) || i >= len(c.C) || i >= len(c.D) {
+		return fmt.Errorf("izhikevich: Cells.Set: neuron %d is out of range (Cells.A, B, C, D hold %d, %d, %d, %d values)",
+			i, len(c.A), len(c.B), len(c.C), len(c.D))
+	}
 	c.A[i], c.B[i], c.C[i], c.D[i] = p.A, p.B, p.C, p.D
+	return nil
 }
 
 // Len returns the number of neurons.
 func (c Cells) Len() int { return len(c.A) }
 
-// Validate checks sizes and values against the peak vpeak.
-func (c Cells) Validate(vpeak float64) error {
+// Validate checks sizes and values against the peak vpeak (finite): at
+// least one cell, four slices of one length, finite values and every c
+// below vpeak. The error names the field and neuron (e.g. "Cells.C[1]").
+func (c Cells) Validate(vpeak float64) error { return c.validate("Cells", vpeak) }
+
+// validate is Validate with the errors naming the fields as what.A etc.
+func (c Cells) validate(what string, vpeak float64) error {
+	if !finite(vpeak) {
+		return fmt.Errorf("izhikevich: %s: vpeak = %v mV is not finite", what, vpeak)
+	}
 	n := len(c.A)
 	if n == 0 {
-		return errors.New("izhikevich: no cells")
+		return fmt.Errorf("izhikevich: %s.A is empty: no cells", what)
 	}
 	if len(c.B) != n || len(c.C) != n || len(c.D) != n {
-		return fmt.Errorf("izhikevich: cells: %d a, %d b, %d c, %d d values (want equal)", n, len(c.B), len(c.C), len(c.D))
+		return fmt.Errorf("izhikevich: %[1]s.B, %[1]s.C, %[1]s.D have %[2]d, %[3]d, %[4]d values, want len(%[1]s.A) = %[5]d",
+			what, len(c.B), len(c.C), len(c.D), n)
 	}
 	for i := 0; i < n; i++ {
 		for _, x := range []struct {
 			name string
 			v    float64
-		}{{"a", c.A[i]}, {"b", c.B[i]}, {"c", c.C[i]}, {"d", c.D[i]}} {
-			if math.IsNaN(x.v) || math.IsInf(x.v, 0) {
-				return fmt.Errorf("izhikevich: neuron %d: %s = %v is not finite", i, x.name, x.v)
+		}{{"A", c.A[i]}, {"B", c.B[i]}, {"C", c.C[i]}, {"D", c.D[i]}} {
+			if !finite(x.v) {
+				return fmt.Errorf("izhikevich: %s.%s[%d] = %v is not finite", what, x.name, i, x.v)
 			}
 		}
 		if c.C[i] >= vpeak {
-			return fmt.Errorf("izhikevich: neuron %d: c (%g mV) must be below the peak (%g mV)", i, c.C[i], vpeak)
+			return fmt.Errorf("izhikevich: %s.C[%d] = %g mV must be below the peak VPeak = %g mV", what, i, c.C[i], vpeak)
 		}
 	}
 	return nil
@@ -185,21 +210,32 @@ func NewConfig(cells Cells, dtMs float64) Config {
 	return Config{Cells: cells, DtMs: dtMs, VPeak: DefaultVPeak, Scheme: Course}
 }
 
-// Validate checks the config.
+// Validate checks the config: DtMs, VPeak, Scheme, Eq, Surrogate and Cells.
+// The error names the field (e.g. "Config.DtMs", "Config.Cells.C[2]").
 func (c Config) Validate() error {
 	if !(c.DtMs > 0) || math.IsInf(c.DtMs, 0) {
-		return fmt.Errorf("izhikevich: dt = %v ms must be > 0 and finite", c.DtMs)
+		return fmt.Errorf("izhikevich: Config.DtMs = %v ms must be > 0 and finite", c.DtMs)
 	}
-	if math.IsNaN(c.VPeak) || math.IsInf(c.VPeak, 0) {
-		return fmt.Errorf("izhikevich: vpeak = %v is not finite", c.VPeak)
+	if !finite(c.VPeak) {
+		return fmt.Errorf("izhikevich: Config.VPeak = %v mV is not finite", c.VPeak)
 	}
 	if c.Scheme < Course || c.Scheme > NetM {
-		return fmt.Errorf("izhikevich: unknown scheme %d", int(c.Scheme))
+		return fmt.Errorf("izhikevich: Config.Scheme = %d is unknown", int(c.Scheme))
 	}
-	if err := c.Equation().Validate(); err != nil {
+	if err := c.Equation().validate("Config.Eq"); err != nil {
 		return err
 	}
-	return c.Cells.Validate(c.VPeak)
+	if err := (ops.Spike{Threshold: c.VPeak, Surrogate: c.surrogate()}).Validate(); err != nil {
+		return fmt.Errorf("izhikevich: Config.Surrogate is invalid: %w", err)
+	}
+	return c.Cells.validate("Config.Cells", c.VPeak)
+}
+
+func (c Config) surrogate() ops.Surrogate {
+	if c.Surrogate == nil {
+		return ops.DefaultSuperSpike()
+	}
+	return c.Surrogate
 }
 
 // Equation returns *Eq, or Standard() when Eq is nil.
@@ -228,27 +264,56 @@ type Population struct {
 
 type consts struct{ k2, k1, k0, vu, ku, dt, half, peak *graph.Node }
 
+// perNeuron expands vals (one value, or one per neuron) to n values,
+// checking that they are finite; name and unit go into the error.
+func perNeuron(name, unit string, vals []float64, n int) ([]float64, error) {
+	if len(vals) != 1 && len(vals) != n {
+		return nil, fmt.Errorf("izhikevich: Declare: %s has %d values for %d neurons (want 1 or %d)", name, len(vals), n, n)
+	}
+	out := make([]float64, n)
+	for i := range out {
+		x := vals[0]
+		if len(vals) == n {
+			x = vals[i]
+		}
+		if !finite(x) {
+			return nil, fmt.Errorf("izhikevich: Declare: %s[%d] = %v%s is not finite", name, i, x, unit)
+		}
+		out[i] = x
+	}
+	return out, nil
+}
+
 // Declare adds a population's state variables ("v", "u", "fired"), params
-// ("a", "b", "c", "d") and constants to b's scope, starting at v0 and u0 (one
-// value each for every neuron, or one per neuron).
+// ("a", "b", "c", "d") and constants to b's scope, starting at v0 (mV) and
+// u0 (finite; one value each for every neuron, or one per neuron). A neuron
+// that starts at or above VPeak starts as fired. A nil builder, a bad
+// config and bad initial values are errors, and nothing is added.
 func Declare(b *graph.Builder, cfg Config, v0, u0 []float64) (*Population, error) {
+	if b == nil {
+		return nil, errors.New("izhikevich: Declare: nil builder")
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	n := cfg.Cells.Len()
+	v, err := perNeuron("v0", " mV", v0, n)
+	if err != nil {
+		return nil, err
+	}
+	u, err := perNeuron("u0", "", u0, n)
+	if err != nil {
+		return nil, err
+	}
 	fired := make([]float64, n)
-	for i := range fired {
-		vi := v0[0]
-		if len(v0) == n {
-			vi = v0[i]
-		}
+	for i, vi := range v {
 		if vi >= cfg.VPeak {
 			fired[i] = 1
 		}
 	}
 	p := &Population{Config: cfg}
-	p.V = b.State("v", v0, n)
-	p.U = b.State("u", u0, n)
+	p.V = b.State("v", v, n)
+	p.U = b.State("u", u, n)
 	p.Fired = b.State("fired", fired, n)
 	p.a = b.Param("a", cfg.Cells.A, n)
 	p.b = b.Param("b", cfg.Cells.B, n)
@@ -300,11 +365,7 @@ func (p *Population) dvFigure(b *graph.Builder, v, u, i *graph.Node) *graph.Node
 }
 
 func (p *Population) spike(b *graph.Builder, v *graph.Node) *graph.Node {
-	sur := p.Surrogate
-	if sur == nil {
-		sur = ops.DefaultSuperSpike()
-	}
-	return b.Apply(ops.Spike{Threshold: p.VPeak, Surrogate: sur, Strict: p.Scheme == Figure}, v)
+	return b.Apply(ops.Spike{Threshold: p.VPeak, Surrogate: p.surrogate(), Strict: p.Scheme == Figure}, v)
 }
 
 func (p *Population) where(b *graph.Builder, cond, x, y *graph.Node) *graph.Node {
@@ -312,8 +373,13 @@ func (p *Population) where(b *graph.Builder, cond, x, y *graph.Node) *graph.Node
 }
 
 // Step adds one step from state s with input current i ([n]; nil for none) and
-// returns the next state. It is pure: it only adds nodes to b's graph.
+// returns the next state. It is pure: it only adds nodes to b's graph. A nil
+// population or builder, a missing state node and an unknown Scheme are
+// errors.
 func (p *Population) Step(b *graph.Builder, s State, i *graph.Node) (State, error) {
+	if p == nil || b == nil {
+		return State{}, errors.New("izhikevich: Step: nil population or builder")
+	}
 	var next State
 	switch p.Scheme {
 	case Course:
@@ -350,6 +416,8 @@ func (p *Population) Step(b *graph.Builder, s State, i *graph.Node) (State, erro
 		next.U = b.Add(uIn, b.Mul(b.Mul(p.k.dt, p.a), p.uDrive(b, v, uIn)))
 		next.Fired = p.spike(b, v)
 		next.V = v
+	default:
+		return State{}, fmt.Errorf("izhikevich: step %q: Config.Scheme = %d is unknown", b.Name(""), int(p.Scheme))
 	}
 	if err := b.Err(); err != nil {
 		return State{}, fmt.Errorf("izhikevich: step %q (%v): %w", b.Name(""), p.Scheme, err)
@@ -360,6 +428,9 @@ func (p *Population) Step(b *graph.Builder, s State, i *graph.Node) (State, erro
 // Carry pairs the population's state variables with next (graph.Builder's
 // SetNext for v, u and fired).
 func (p *Population) Carry(b *graph.Builder, next State) error {
+	if p == nil || b == nil {
+		return errors.New("izhikevich: Carry: nil population or builder")
+	}
 	b.SetNext(p.V, next.V)
 	b.SetNext(p.U, next.U)
 	b.SetNext(p.Fired, next.Fired)

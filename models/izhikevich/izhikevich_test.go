@@ -1,8 +1,6 @@
 package izhikevich_test
 
 import (
-	"math"
-	"strings"
 	"testing"
 
 	"github.com/spikegraph/spikegraph/graph"
@@ -23,36 +21,6 @@ func TestPresets(t *testing.T) {
 	// The rest state is u = b*v.
 	if izhikevich.RestU != 0.2*izhikevich.RestV {
 		t.Fatalf("rest u %v, b*v %v", izhikevich.RestU, 0.2*izhikevich.RestV)
-	}
-}
-
-func TestValidate(t *testing.T) {
-	good := izhikevich.NewConfig(izhikevich.Uniform(3, izhikevich.RegularSpiking()), 0.5)
-	if err := good.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	bad := map[string]func(c *izhikevich.Config){
-		"dt zero":    func(c *izhikevich.Config) { c.DtMs = 0 },
-		"dt NaN":     func(c *izhikevich.Config) { c.DtMs = math.NaN() },
-		"vpeak Inf":  func(c *izhikevich.Config) { c.VPeak = math.Inf(1) },
-		"c >= peak":  func(c *izhikevich.Config) { c.Cells.C[1] = 40 },
-		"NaN a":      func(c *izhikevich.Config) { c.Cells.A[2] = math.NaN() },
-		"short d":    func(c *izhikevich.Config) { c.Cells.D = c.Cells.D[:2] },
-		"no cells":   func(c *izhikevich.Config) { c.Cells = izhikevich.Cells{} },
-		"bad scheme": func(c *izhikevich.Config) { c.Scheme = 7 },
-		"NaN K1":     func(c *izhikevich.Config) { e := izhikevich.Standard(); e.K1 = math.NaN(); c.Eq = &e },
-		"Inf VU":     func(c *izhikevich.Config) { e := izhikevich.Accommodation(); e.VU = math.Inf(-1); c.Eq = &e },
-	}
-	for name, mutate := range bad {
-		c := izhikevich.NewConfig(izhikevich.Uniform(3, izhikevich.RegularSpiking()), 0.5)
-		mutate(&c)
-		if err := c.Validate(); err == nil || !strings.HasPrefix(err.Error(), "izhikevich: ") {
-			t.Errorf("%s: err = %v", name, err)
-		}
-		g, _ := graph.New()
-		if _, err := izhikevich.Declare(g.Scope("p"), c, []float64{-70}, []float64{-14}); err == nil {
-			t.Errorf("%s: Declare accepted it", name)
-		}
 	}
 }
 

@@ -51,17 +51,17 @@ func (p Params) Validate() error {
 		v    float64
 	}{{"TauMemMs", p.TauMemMs}, {"TauSynMs", p.TauSynMs}, {"VLeak", p.VLeak}, {"VThresh", p.VThresh}, {"VReset", p.VReset}} {
 		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
-			return fmt.Errorf("lif: %s = %v is not finite", f.name, f.v)
+			return fmt.Errorf("lif: Params.%s = %v is not finite", f.name, f.v)
 		}
 	}
 	if !(p.TauMemMs > 0) {
-		return fmt.Errorf("lif: TauMemMs = %g ms must be > 0", p.TauMemMs)
+		return fmt.Errorf("lif: Params.TauMemMs = %g ms must be > 0", p.TauMemMs)
 	}
 	if !(p.TauSynMs > 0) {
-		return fmt.Errorf("lif: TauSynMs = %g ms must be > 0", p.TauSynMs)
+		return fmt.Errorf("lif: Params.TauSynMs = %g ms must be > 0", p.TauSynMs)
 	}
 	if !(p.VReset < p.VThresh) {
-		return fmt.Errorf("lif: VReset (%g) must be below VThresh (%g)", p.VReset, p.VThresh)
+		return fmt.Errorf("lif: Params.VReset = %g must be below Params.VThresh = %g", p.VReset, p.VThresh)
 	}
 	return nil
 }
@@ -124,39 +124,42 @@ func (c Config) Validate() error {
 		return err
 	}
 	if c.N < 1 {
-		return fmt.Errorf("lif: N = %d must be >= 1", c.N)
+		return fmt.Errorf("lif: Config.N = %d must be >= 1", c.N)
 	}
 	if c.Batch < 0 {
-		return fmt.Errorf("lif: Batch = %d must be >= 0", c.Batch)
+		return fmt.Errorf("lif: Config.Batch = %d must be >= 0", c.Batch)
+	}
+	if c.Batch > 0 && c.N > math.MaxInt/c.Batch {
+		return fmt.Errorf("lif: Config.Batch x Config.N = %d x %d overflows", c.Batch, c.N)
 	}
 	if !(c.DtMs > 0) || math.IsInf(c.DtMs, 0) {
-		return fmt.Errorf("lif: dt = %v ms must be > 0 and finite", c.DtMs)
+		return fmt.Errorf("lif: Config.DtMs = %v ms must be > 0 and finite", c.DtMs)
 	}
 	if !(c.DtMs < c.TauMemMs) || !(c.DtMs < c.TauSynMs) {
-		return fmt.Errorf("lif: dt = %g ms must be below tau_mem = %g ms and tau_syn = %g ms (the Euler decay factors 1 - dt/tau must be positive)",
+		return fmt.Errorf("lif: Config.DtMs = %g ms must be below TauMemMs = %g ms and TauSynMs = %g ms (the Euler decay factors 1 - dt/tau must be positive)",
 			c.DtMs, c.TauMemMs, c.TauSynMs)
 	}
 	switch c.Mode {
 	case CurrentBased:
 		if len(c.E) != 0 {
-			return fmt.Errorf("lif: E has %d values, but the current-based mode has no reversal potential", len(c.E))
+			return fmt.Errorf("lif: Config.E has %d values, but the current-based mode has no reversal potential", len(c.E))
 		}
 	case ConductanceBased:
 		if len(c.E) != c.N {
-			return fmt.Errorf("lif: E has %d values, want N = %d", len(c.E), c.N)
+			return fmt.Errorf("lif: Config.E has %d values, want Config.N = %d", len(c.E), c.N)
 		}
 		for j, e := range c.E {
 			if math.IsNaN(e) || math.IsInf(e, 0) {
-				return fmt.Errorf("lif: E[%d] = %v is not finite", j, e)
+				return fmt.Errorf("lif: Config.E[%d] = %v is not finite", j, e)
 			}
 		}
 	default:
-		return fmt.Errorf("lif: unknown mode %d", int(c.Mode))
+		return fmt.Errorf("lif: Config.Mode = %d is unknown", int(c.Mode))
 	}
 	if c.Surrogate != nil {
 		if v, ok := c.Surrogate.(interface{ Validate() error }); ok {
 			if err := v.Validate(); err != nil {
-				return fmt.Errorf("lif: surrogate: %w", err)
+				return fmt.Errorf("lif: Config.Surrogate: %w", err)
 			}
 		}
 	}

@@ -83,26 +83,27 @@ func TestBadConfig(t *testing.T) {
 		{"VLeak NaN", goodCurrent, func(c *lif.Config) { c.VLeak = nan }, "VLeak = NaN"},
 		{"VThresh -Inf", goodCurrent, func(c *lif.Config) { c.VThresh = -inf }, "VThresh = -Inf"},
 		{"VReset NaN", goodCurrent, func(c *lif.Config) { c.VReset = nan }, "VReset = NaN"},
-		{"TauMemMs zero", goodCurrent, func(c *lif.Config) { c.TauMemMs = 0 }, "TauMemMs = 0 ms must be > 0"},
-		{"TauSynMs negative", goodCurrent, func(c *lif.Config) { c.TauSynMs = -5 }, "TauSynMs = -5 ms must be > 0"},
-		{"VReset = VThresh", goodCurrent, func(c *lif.Config) { c.VReset = 1 }, "VReset (1) must be below VThresh (1)"},
-		{"VReset > VThresh", goodConductance, func(c *lif.Config) { c.VReset = -40 }, "VReset (-40) must be below VThresh (-50)"},
-		{"dt = tau_mem", goodCurrent, func(c *lif.Config) { c.DtMs = 10 }, "dt = 10 ms must be below tau_mem = 10 ms and tau_syn = 5 ms"},
-		{"dt > tau_syn", goodCurrent, func(c *lif.Config) { c.DtMs = 6 }, "dt = 6 ms must be below tau_mem = 10 ms and tau_syn = 5 ms"},
-		{"dt = tau_syn", goodConductance, func(c *lif.Config) { c.DtMs = 5 }, "dt = 5 ms must be below tau_mem = 20 ms and tau_syn = 5 ms"},
-		{"dt zero", goodCurrent, func(c *lif.Config) { c.DtMs = 0 }, "dt = 0 ms must be > 0"},
-		{"dt NaN", goodCurrent, func(c *lif.Config) { c.DtMs = nan }, "dt = NaN ms"},
-		{"dt Inf", goodCurrent, func(c *lif.Config) { c.DtMs = inf }, "dt = +Inf ms"},
-		{"N zero", goodCurrent, func(c *lif.Config) { c.N = 0 }, "N = 0 must be >= 1"},
-		{"zero config", func() lif.Config { return lif.Config{} }, func(*lif.Config) {}, "TauMemMs = 0 ms"},
-		{"Batch negative", goodCurrent, func(c *lif.Config) { c.Batch = -1 }, "Batch = -1"},
-		{"unknown mode", goodCurrent, func(c *lif.Config) { c.Mode = 2 }, "unknown mode 2"},
-		{"E in current mode", goodCurrent, func(c *lif.Config) { c.E = []float64{0, 0, 0} }, "E has 3 values, but the current-based mode"},
-		{"E short", goodConductance, func(c *lif.Config) { c.E = c.E[:2] }, "E has 2 values, want N = 3"},
-		{"E missing", goodConductance, func(c *lif.Config) { c.E = nil }, "E has 0 values, want N = 3"},
-		{"E NaN", goodConductance, func(c *lif.Config) { c.E[1] = nan }, "E[1] = NaN"},
-		{"E Inf", goodConductance, func(c *lif.Config) { c.E[2] = -inf }, "E[2] = -Inf"},
-		{"bad surrogate", goodCurrent, func(c *lif.Config) { c.Surrogate = ops.SuperSpike{Beta: 0} }, "Beta (0) must be positive"},
+		{"TauMemMs zero", goodCurrent, func(c *lif.Config) { c.TauMemMs = 0 }, "Params.TauMemMs = 0 ms must be > 0"},
+		{"TauSynMs negative", goodCurrent, func(c *lif.Config) { c.TauSynMs = -5 }, "Params.TauSynMs = -5 ms must be > 0"},
+		{"VReset = VThresh", goodCurrent, func(c *lif.Config) { c.VReset = 1 }, "Params.VReset = 1 must be below Params.VThresh = 1"},
+		{"VReset > VThresh", goodConductance, func(c *lif.Config) { c.VReset = -40 }, "Params.VReset = -40 must be below Params.VThresh = -50"},
+		{"dt = tau_mem", goodCurrent, func(c *lif.Config) { c.DtMs = 10 }, "Config.DtMs = 10 ms must be below TauMemMs = 10 ms and TauSynMs = 5 ms"},
+		{"dt > tau_syn", goodCurrent, func(c *lif.Config) { c.DtMs = 6 }, "Config.DtMs = 6 ms must be below TauMemMs = 10 ms and TauSynMs = 5 ms"},
+		{"dt = tau_syn", goodConductance, func(c *lif.Config) { c.DtMs = 5 }, "Config.DtMs = 5 ms must be below TauMemMs = 20 ms and TauSynMs = 5 ms"},
+		{"dt zero", goodCurrent, func(c *lif.Config) { c.DtMs = 0 }, "Config.DtMs = 0 ms must be > 0"},
+		{"dt NaN", goodCurrent, func(c *lif.Config) { c.DtMs = nan }, "Config.DtMs = NaN ms"},
+		{"dt Inf", goodCurrent, func(c *lif.Config) { c.DtMs = inf }, "Config.DtMs = +Inf ms"},
+		{"N zero", goodCurrent, func(c *lif.Config) { c.N = 0 }, "Config.N = 0 must be >= 1"},
+		{"zero config", func() lif.Config { return lif.Config{} }, func(*lif.Config) {}, "Params.TauMemMs = 0 ms"},
+		{"Batch negative", goodCurrent, func(c *lif.Config) { c.Batch = -1 }, "Config.Batch = -1"},
+		{"Batch x N overflows", goodCurrent, func(c *lif.Config) { c.Batch = 4; c.N = math.MaxInt / 2 }, "Config.Batch x Config.N = 4 x"},
+		{"unknown mode", goodCurrent, func(c *lif.Config) { c.Mode = 2 }, "Config.Mode = 2 is unknown"},
+		{"E in current mode", goodCurrent, func(c *lif.Config) { c.E = []float64{0, 0, 0} }, "Config.E has 3 values, but the current-based mode"},
+		{"E short", goodConductance, func(c *lif.Config) { c.E = c.E[:2] }, "Config.E has 2 values, want Config.N = 3"},
+		{"E missing", goodConductance, func(c *lif.Config) { c.E = nil }, "Config.E has 0 values, want Config.N = 3"},
+		{"E NaN", goodConductance, func(c *lif.Config) { c.E[1] = nan }, "Config.E[1] = NaN"},
+		{"E Inf", goodConductance, func(c *lif.Config) { c.E[2] = -inf }, "Config.E[2] = -Inf"},
+		{"bad surrogate", goodCurrent, func(c *lif.Config) { c.Surrogate = ops.SuperSpike{Beta: 0} }, "Config.Surrogate: ops: SuperSpike: Beta (0) must be positive"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -124,6 +125,39 @@ func TestBadConfig(t *testing.T) {
 				if err == nil || !strings.HasPrefix(err.Error(), "lif: ") || !strings.Contains(err.Error(), tc.want) {
 					t.Errorf("%s: err = %v, want an error starting with \"lif: \" and holding %q", what, err, tc.want)
 				}
+			}
+		})
+	}
+}
+
+// TestParamsValidate is the table of Params.Validate on its own: each bad
+// field is named in the error, and the zero value is rejected.
+func TestParamsValidate(t *testing.T) {
+	t.Parallel()
+	nan, inf := math.NaN(), math.Inf(1)
+	cases := []struct {
+		name   string
+		mutate func(p *lif.Params)
+		want   string
+	}{
+		{"TauMemMs NaN", func(p *lif.Params) { p.TauMemMs = nan }, "Params.TauMemMs = NaN is not finite"},
+		{"TauMemMs negative", func(p *lif.Params) { p.TauMemMs = -1 }, "Params.TauMemMs = -1 ms must be > 0"},
+		{"TauSynMs zero", func(p *lif.Params) { p.TauSynMs = 0 }, "Params.TauSynMs = 0 ms must be > 0"},
+		{"TauSynMs Inf", func(p *lif.Params) { p.TauSynMs = inf }, "Params.TauSynMs = +Inf"},
+		{"VLeak -Inf", func(p *lif.Params) { p.VLeak = -inf }, "Params.VLeak = -Inf"},
+		{"VThresh NaN", func(p *lif.Params) { p.VThresh = nan }, "Params.VThresh = NaN"},
+		{"VReset Inf", func(p *lif.Params) { p.VReset = inf }, "Params.VReset = +Inf"},
+		{"VReset above VThresh", func(p *lif.Params) { p.VReset = 2 }, "Params.VReset = 2 must be below Params.VThresh = 1"},
+		{"zero value", func(p *lif.Params) { *p = lif.Params{} }, "Params.TauMemMs = 0 ms"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := lif.Training()
+			tc.mutate(&p)
+			err := noPanic(t, "Validate", p.Validate)
+			if err == nil || !strings.HasPrefix(err.Error(), "lif: ") || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got=%v, want an error starting with \"lif: \" and holding %q", err, tc.want)
 			}
 		})
 	}

@@ -67,7 +67,7 @@ func synapseStep(w []float64, e []float64, g, pre, v, current []float64, decay f
 }
 
 // advance takes the reference from sample k to k+1.
-func (r *reference) advance() {
+func (r *reference) advance() error {
 	net := r.net
 	k := r.step
 	for i := range r.current {
@@ -85,7 +85,9 @@ func (r *reference) advance() {
 				r.rateNow[j] = net.Rates[j]
 			}
 		}
-		net.Input.Spikes(r.spikesIn, k, r.rateNow)
+		if err := net.Input.Spikes(r.spikesIn, k, r.rateNow); err != nil {
+			return err
+		}
 		for _, s := range r.spikesIn {
 			r.inputSpikes += int(s)
 		}
@@ -112,6 +114,7 @@ func (r *reference) advance() {
 		}
 	}
 	r.step++
+	return nil
 }
 
 // relClose reports whether a and b agree to 1e-9 relative to the larger of
@@ -174,7 +177,9 @@ func compare(t *testing.T, net *network.Net, steps int, tweak func(*reference)) 
 		if err := s.Steps(ctx, 1, net.Feeder); err != nil {
 			t.Fatal(err)
 		}
-		ref.advance()
+		if err := ref.advance(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return "", spikes
 }

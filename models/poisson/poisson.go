@@ -21,6 +21,7 @@
 package poisson
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -36,15 +37,22 @@ type Config struct {
 	DtMs   float64 // time step (ms); > 0
 }
 
-// Validate checks the config.
+// Validate checks the config; the error names the field (e.g.
+// "Config.DtMs").
 func (c Config) Validate() error {
 	if c.N < 1 || uint64(c.N-1) > ops.MaxIndex {
-		return fmt.Errorf("poisson: n = %d must be in [1, %d]", c.N, uint64(ops.MaxIndex)+1)
+		return fmt.Errorf("poisson: Config.N = %d must be in [1, %d]", c.N, uint64(ops.MaxIndex)+1)
 	}
 	if !(c.DtMs > 0) || math.IsInf(c.DtMs, 0) {
-		return fmt.Errorf("poisson: dt = %v ms must be > 0 and finite", c.DtMs)
+		return fmt.Errorf("poisson: Config.DtMs = %v ms must be > 0 and finite", c.DtMs)
 	}
-	return c.op().Validate()
+	if c.Stream > ops.MaxIndex {
+		return fmt.Errorf("poisson: Config.Stream = %d must not exceed ops.MaxIndex = %d", c.Stream, uint64(ops.MaxIndex))
+	}
+	if err := c.op().Validate(); err != nil {
+		return fmt.Errorf("poisson: Config: %w", err)
+	}
+	return nil
 }
 
 func (c Config) op() ops.Bernoulli {
@@ -61,8 +69,12 @@ type Source struct {
 	step *graph.Node
 }
 
-// Declare adds the input "rate" to b's scope and uses the graph's step counter.
+// Declare adds the input "rate" to b's scope and uses the graph's step
+// counter. A nil builder or a bad config is an error, and nothing is added.
 func Declare(b *graph.Builder, cfg Config) (*Source, error) {
+	if b == nil {
+		return nil, errors.New("poisson: Declare: nil builder")
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -75,8 +87,12 @@ func Declare(b *graph.Builder, cfg Config) (*Source, error) {
 	return s, nil
 }
 
-// Step adds this step's draw and returns the spikes [N] (0/1).
+// Step adds this step's draw and returns the spikes [N] (0/1). A nil source
+// or builder is an error.
 func (s *Source) Step(b *graph.Builder) (*graph.Node, error) {
+	if s == nil || b == nil {
+		return nil, errors.New("poisson: Step: nil source or builder")
+	}
 	out := b.Apply(s.op(), s.Rate, s.step)
 	if err := b.Err(); err != nil {
 		return nil, fmt.Errorf("poisson: step %q: %w", b.Name(""), err)
@@ -86,12 +102,30 @@ func (s *Source) Step(b *graph.Builder) (*graph.Node, error) {
 
 // Spikes reproduces the source's draw of one step in plain Go: dst[i] = 1
 // where train i spikes at step with rate[i] (Hz), else 0. It is what the graph
-// computes, for references and tests.
-func (c Config) Spikes(dst []float64, step int, rate []float64) {
+// computes, for references and tests. It returns an error, and leaves dst
+// unchanged, where the graph would fail: an invalid config, dst or rate not
+// of length N, a negative step, or a rate whose probability
+// p = rate*dt*1e-3 lies outside [0, 1] (or is NaN).
+func (c Config) Spikes(dst []float64, step int, rate []float64) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if len(dst) != c.N || len(rate) != c.N {
+		return fmt.Errorf("poisson: Spikes: dst and rate have %d and %d values, want Config.N = %d", len(dst), len(rate), c.N)
+	}
+	if step < 0 {
+		return fmt.Errorf("poisson: Spikes: step = %d must be >= 0", step)
+	}
+	for i, r := range rate {
+		if p := r * c.DtMs * 1e-3; !(p >= 0 && p <= 1) {
+			return fmt.Errorf("poisson: Spikes: rate[%d] = %g Hz gives p = %g at Config.DtMs = %g ms, outside [0, 1]", i, r, p, c.DtMs)
+		}
+	}
 	for i := range dst {
 		dst[i] = 0
 		if ops.BernoulliDraw(c.Seed, c.Stream, uint64(step), i, rate[i]*c.DtMs*1e-3) {
 			dst[i] = 1
 		}
 	}
+	return nil
 }

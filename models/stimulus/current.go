@@ -6,8 +6,6 @@ import (
 	"io"
 	"math"
 
-	"gorgonia.org/tensor"
-
 	"github.com/spikegraph/spikegraph/graph"
 )
 
@@ -77,21 +75,26 @@ func Sequence(base float64, segments ...Segment) Protocol {
 	return Protocol{Base: base, Segments: segments}
 }
 
-// Validate reports NaN or infinite values and inverted intervals.
+// Validate reports NaN or infinite values and inverted intervals; the
+// error names the field (e.g. "Protocol.Segments[1].ToMs").
 func (p Protocol) Validate() error {
 	if math.IsNaN(p.Base) || math.IsInf(p.Base, 0) {
-		return fmt.Errorf("stimulus: protocol base %v is not finite", p.Base)
+		return fmt.Errorf("stimulus: Protocol.Base = %v is not finite", p.Base)
 	}
 	for i, s := range p.Segments {
 		switch {
-		case math.IsNaN(s.FromMs) || math.IsNaN(s.ToMs) || math.IsInf(s.FromMs, 1) || math.IsInf(s.ToMs, -1):
-			return fmt.Errorf("stimulus: segment %d: interval (%v, %v) ms is not valid", i, s.FromMs, s.ToMs)
+		case math.IsNaN(s.FromMs) || math.IsInf(s.FromMs, 1):
+			return fmt.Errorf("stimulus: Protocol.Segments[%d].FromMs = %v ms must be a number below +Inf", i, s.FromMs)
+		case math.IsNaN(s.ToMs) || math.IsInf(s.ToMs, -1):
+			return fmt.Errorf("stimulus: Protocol.Segments[%d].ToMs = %v ms must be a number above -Inf", i, s.ToMs)
 		case s.ToMs < s.FromMs:
-			return fmt.Errorf("stimulus: segment %d: ends at %v ms, before it starts at %v ms", i, s.ToMs, s.FromMs)
-		case math.IsNaN(s.Amp) || math.IsInf(s.Amp, 0) || math.IsNaN(s.Slope) || math.IsInf(s.Slope, 0):
-			return fmt.Errorf("stimulus: segment %d: amplitude %v or slope %v is not finite", i, s.Amp, s.Slope)
+			return fmt.Errorf("stimulus: Protocol.Segments[%d].ToMs = %v ms precedes FromMs = %v ms", i, s.ToMs, s.FromMs)
+		case math.IsNaN(s.Amp) || math.IsInf(s.Amp, 0):
+			return fmt.Errorf("stimulus: Protocol.Segments[%d].Amp = %v is not finite", i, s.Amp)
+		case math.IsNaN(s.Slope) || math.IsInf(s.Slope, 0):
+			return fmt.Errorf("stimulus: Protocol.Segments[%d].Slope = %v is not finite", i, s.Slope)
 		case s.Slope != 0 && math.IsInf(s.FromMs, 0):
-			return fmt.Errorf("stimulus: segment %d: a ramp needs a finite start", i)
+			return fmt.Errorf("stimulus: Protocol.Segments[%d].FromMs = %v ms: a ramp (Slope = %v) needs a finite start", i, s.FromMs, s.Slope)
 		}
 	}
 	return nil
@@ -123,40 +126,35 @@ func (s Samples) Value(k int, dtMs float64) (float64, error) {
 	return s[k], nil
 }
 
-// ReadSamplesNPY reads a one-dimensional float64 or float32 .npy array as
-// Samples. NaN or infinite values are an error.
+// ReadSamplesNPY reads a one-dimensional float64 or float32 .npy array
+// (format version 1, 2 or 3, either byte order) as Samples. A file that is
+// not such an array, is empty, is shorter than its header says, or holds NaN
+// or infinite values is an error.
 func ReadSamplesNPY(r io.Reader) (Samples, error) {
-	var d tensor.Dense
-	if err := d.ReadNpy(r); err != nil {
-		return nil, fmt.Errorf("stimulus: read current .npy: %w", err)
+	if r == nil {
+		return nil, errors.New("stimulus: read current .npy: nil reader")
 	}
-	if d.Dims() != 1 {
-		return nil, fmt.Errorf("stimulus: current .npy has shape %v, want one dimension", d.Shape())
+	vals, err := readNPY1D(r)
+	if err != nil {
+		return nil, fmt.Errorf("stimulus: current .npy: %w", err)
 	}
-	var out Samples
-	switch x := d.Data().(type) {
-	case []float64:
-		out = append(out, x...)
-	case []float32:
-		for _, v := range x {
-			out = append(out, float64(v))
-		}
-	default:
-		return nil, fmt.Errorf("stimulus: current .npy has dtype %v, want float64 or float32", d.Dtype())
-	}
-	if len(out) == 0 {
-		return nil, errors.New("stimulus: current .npy is empty")
-	}
-	for i, v := range out {
+	for i, v := range vals {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, fmt.Errorf("stimulus: current .npy: sample %d is %v", i, v)
 		}
 	}
-	return out, nil
+	return Samples(vals), nil
 }
 
-// Sample returns the current on steps 0..n-1.
+// Sample returns the current on steps 0..n-1. A nil c or a negative n is an
+// error.
 func Sample(c Current, n int, dtMs float64) ([]float64, error) {
+	if c == nil {
+		return nil, errors.New("stimulus: Sample: nil Current")
+	}
+	if n < 0 {
+		return nil, fmt.Errorf("stimulus: Sample: n = %d steps must be >= 0", n)
+	}
 	out := make([]float64, n)
 	for k := range out {
 		v, err := c.Value(k, dtMs)
@@ -175,8 +173,15 @@ type CurrentFeeder struct {
 	DtMs    float64
 }
 
-// Feed writes step's current; it implements graph.Feeder.
+// Feed writes step's current; it implements graph.Feeder. A nil Current or
+// writer is an error.
 func (f CurrentFeeder) Feed(step int, w graph.InputWriter) error {
+	if f.Current == nil {
+		return fmt.Errorf("stimulus: CurrentFeeder %q: CurrentFeeder.Current is nil", f.Input)
+	}
+	if w == nil {
+		return fmt.Errorf("stimulus: CurrentFeeder %q: nil InputWriter", f.Input)
+	}
 	v, err := f.Current.Value(step, f.DtMs)
 	if err != nil {
 		return err

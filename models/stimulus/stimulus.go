@@ -17,8 +17,10 @@
 //
 // # Error handling
 //
-// Protocol.Validate rejects NaN, infinite values and inverted intervals;
-// Samples returns an error for a step past its end rather than a zero.
+// Window.Validate and Protocol.Validate reject NaN, infinite values and
+// inverted intervals, with errors that name the field; Samples returns an
+// error for a step past its end rather than a zero, and WindowFeeder.At one
+// for an element that Values cannot give. Nothing here panics on bad input.
 //
 // # Concurrency
 //
@@ -27,6 +29,7 @@
 package stimulus
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -41,10 +44,17 @@ type Window struct {
 // CourseWindow returns the course's window, 200 ms to 700 ms.
 func CourseWindow() Window { return Window{StartMs: 200, StopMs: 700} }
 
-// Validate checks the window.
+// Validate checks the window: no NaN, and StopMs not before StartMs (an
+// infinite end is allowed). The error names the field.
 func (w Window) Validate() error {
-	if math.IsNaN(w.StartMs) || math.IsNaN(w.StopMs) || w.StopMs < w.StartMs {
-		return fmt.Errorf("stimulus: window (%v, %v) ms is not an interval", w.StartMs, w.StopMs)
+	if math.IsNaN(w.StartMs) {
+		return fmt.Errorf("stimulus: Window.StartMs = %v ms is not a number", w.StartMs)
+	}
+	if math.IsNaN(w.StopMs) {
+		return fmt.Errorf("stimulus: Window.StopMs = %v ms is not a number", w.StopMs)
+	}
+	if w.StopMs < w.StartMs {
+		return fmt.Errorf("stimulus: Window.StopMs = %v ms precedes Window.StartMs = %v ms", w.StopMs, w.StartMs)
 	}
 	return nil
 }
@@ -66,19 +76,31 @@ type WindowFeeder struct {
 
 // Feed writes the step's value; it implements graph.Feeder.
 func (f WindowFeeder) Feed(step int, w graph.InputWriter) error {
+	if w == nil {
+		return fmt.Errorf("stimulus: WindowFeeder %q: nil InputWriter", f.Input)
+	}
 	if f.Window.Active(step, f.DtMs) {
 		return w.SetInput(f.Input, f.Values)
 	}
 	return w.FillInput(f.Input, 0)
 }
 
-// At returns the value of element i on step k (for plain-Go references).
-func (f WindowFeeder) At(k, i int) float64 {
+// At returns the value of element i on step k (for plain-Go references):
+// Values[i] (or Values[0] when there is one value) inside the window, 0
+// outside. An i that Values cannot give (negative, past the end, or any i
+// when Values is empty) is an error, inside the window or not.
+func (f WindowFeeder) At(k, i int) (float64, error) {
+	switch {
+	case len(f.Values) == 0:
+		return 0, errors.New("stimulus: WindowFeeder.At: WindowFeeder.Values is empty")
+	case i < 0 || (len(f.Values) > 1 && i >= len(f.Values)):
+		return 0, fmt.Errorf("stimulus: WindowFeeder.At: element %d is outside WindowFeeder.Values (%d values)", i, len(f.Values))
+	}
 	if !f.Window.Active(k, f.DtMs) {
-		return 0
+		return 0, nil
 	}
 	if len(f.Values) == 1 {
-		return f.Values[0]
+		return f.Values[0], nil
 	}
-	return f.Values[i]
+	return f.Values[i], nil
 }

@@ -21,7 +21,8 @@
 // # Error handling
 //
 // Config.Validate rejects bad sizes, non-finite values and dt >= tau_g (the
-// decay factor 1 - dt/tau_g would not be positive).
+// decay factor 1 - dt/tau_g would not be positive), with an error that names
+// the field. Declare and Step reject nil arguments.
 //
 // # Concurrency
 //
@@ -29,6 +30,7 @@
 package synapse
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -60,45 +62,52 @@ type Config struct {
 	Order  Order
 }
 
-// Validate checks sizes and values.
+// Validate checks sizes and values; the error names the field (e.g.
+// "Config.TauMs").
 func (c Config) Validate() error {
-	if c.NPre < 1 || c.NPost < 1 {
-		return fmt.Errorf("synapse: sizes %d x %d must be >= 1", c.NPost, c.NPre)
+	if c.NPre < 1 {
+		return fmt.Errorf("synapse: Config.NPre = %d must be >= 1", c.NPre)
+	}
+	if c.NPost < 1 {
+		return fmt.Errorf("synapse: Config.NPost = %d must be >= 1", c.NPost)
+	}
+	if c.NPre > math.MaxInt/c.NPost {
+		return fmt.Errorf("synapse: Config.NPost x Config.NPre = %d x %d overflows", c.NPost, c.NPre)
 	}
 	if c.Sparse != nil {
 		if c.W != nil {
-			return fmt.Errorf("synapse: W and Sparse are both set (give one)")
+			return errors.New("synapse: Config.W and Config.Sparse are both set (give one)")
 		}
 		if err := c.Sparse.Validate(); err != nil {
-			return fmt.Errorf("synapse: Sparse: %w", err)
+			return fmt.Errorf("synapse: Config.Sparse: %w", err)
 		}
 		if c.Sparse.Rows != c.NPost || c.Sparse.Cols != c.NPre {
-			return fmt.Errorf("synapse: Sparse is %d x %d, want %d x %d", c.Sparse.Rows, c.Sparse.Cols, c.NPost, c.NPre)
+			return fmt.Errorf("synapse: Config.Sparse is %d x %d, want Config.NPost x Config.NPre = %d x %d", c.Sparse.Rows, c.Sparse.Cols, c.NPost, c.NPre)
 		}
 	} else if len(c.W) != c.NPre*c.NPost {
-		return fmt.Errorf("synapse: W has %d values, want %d x %d", len(c.W), c.NPost, c.NPre)
+		return fmt.Errorf("synapse: Config.W has %d values, want Config.NPost x Config.NPre = %d x %d", len(c.W), c.NPost, c.NPre)
 	}
 	if len(c.E) != c.NPre {
-		return fmt.Errorf("synapse: E has %d values, want %d", len(c.E), c.NPre)
+		return fmt.Errorf("synapse: Config.E has %d values, want Config.NPre = %d", len(c.E), c.NPre)
 	}
 	for i, w := range c.W {
 		if math.IsNaN(w) || math.IsInf(w, 0) {
-			return fmt.Errorf("synapse: W[%d, %d] = %v is not finite", i/c.NPre, i%c.NPre, w)
+			return fmt.Errorf("synapse: Config.W[%d, %d] = %v is not finite", i/c.NPre, i%c.NPre, w)
 		}
 	}
 	for i, e := range c.E {
 		if math.IsNaN(e) || math.IsInf(e, 0) {
-			return fmt.Errorf("synapse: E[%d] = %v is not finite", i, e)
+			return fmt.Errorf("synapse: Config.E[%d] = %v mV is not finite", i, e)
 		}
 	}
 	if !(c.DtMs > 0) || math.IsInf(c.DtMs, 0) {
-		return fmt.Errorf("synapse: dt = %v ms must be > 0 and finite", c.DtMs)
+		return fmt.Errorf("synapse: Config.DtMs = %v ms must be > 0 and finite", c.DtMs)
 	}
 	if !(c.TauMs > c.DtMs) || math.IsInf(c.TauMs, 0) {
-		return fmt.Errorf("synapse: tau_g = %v ms must be finite and exceed dt = %v ms (the decay factor 1 - dt/tau_g must be positive)", c.TauMs, c.DtMs)
+		return fmt.Errorf("synapse: Config.TauMs = %v ms must be finite and exceed Config.DtMs = %v ms (the decay factor 1 - dt/tau_g must be positive)", c.TauMs, c.DtMs)
 	}
 	if c.Order < OrderCourse || c.Order > OrderNotebookNeat {
-		return fmt.Errorf("synapse: unknown order %d", int(c.Order))
+		return fmt.Errorf("synapse: Config.Order = %d is unknown", int(c.Order))
 	}
 	return nil
 }
@@ -117,8 +126,12 @@ type Group struct {
 }
 
 // Declare adds the state "g" (zeros), the params "W" and "E" and the decay
-// constant to b's scope.
+// constant to b's scope. A nil builder or a bad config is an error, and
+// nothing is added.
 func Declare(b *graph.Builder, cfg Config) (*Group, error) {
+	if b == nil {
+		return nil, errors.New("synapse: Declare: nil builder")
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -146,8 +159,12 @@ func Declare(b *graph.Builder, cfg Config) (*Group, error) {
 
 // Step adds one step: with presynaptic spikes pre [NPre] and postsynaptic
 // potential v [NPost] it returns the next g and the current I [NPost]. When
-// every E is 0 the W(g.*E) term is left out (it is exactly zero).
+// every E is 0 the W(g.*E) term is left out (it is exactly zero). A nil
+// group or builder and nil or mis-shaped nodes are errors.
 func (s *Group) Step(b *graph.Builder, g, pre, v *graph.Node) (gNext, i *graph.Node, err error) {
+	if s == nil || b == nil {
+		return nil, nil, errors.New("synapse: Step: nil group or builder")
+	}
 	gIn := b.Add(g, pre)
 	gv := gIn
 	if s.Order == OrderNotebookNeat {
