@@ -271,7 +271,7 @@ func (s *sinks) Sample(sample int, values []float64) error {
 
 type failing struct{}
 
-func (failing) Spike(int32, int32) error  { return errors.New("disk full") }
+func (failing) Spike(int32, int32) error    { return errors.New("disk full") }
 func (failing) Sample(int, []float64) error { return errors.New("disk full") }
 
 func TestCustomSinks(t *testing.T) {
