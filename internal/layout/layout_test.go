@@ -20,9 +20,10 @@ var forbidden = map[string][]string{
 	"models/stimulus":   {"models/izhikevich", "models/synapse", "models/poisson", "models/network", "models/lif", "models/figures", "session", "cmd"},
 	"models/lif":        {"models/izhikevich", "models/synapse", "models/poisson", "models/network", "models/stimulus", "models/figures", "session", "cmd"},
 	"models/figures":    {"models/network", "models/synapse", "models/poisson", "models/lif", "session", "cmd"},
-	"models/network":    {"session", "cmd"},
-	"session":           {"models", "ops", "cmd"},
-	"plot":              {"graph", "ops", "models", "session", "cmd"},
+	"models/network":    {"session", "sim", "cmd"},
+	"session":           {"models", "ops", "sim", "cmd"},
+	"plot":              {"graph", "ops", "models", "session", "sim", "cmd"},
+	"sim":               {"plot", "train", "export", "cmd"},
 	// An example of extending spikegraph uses only the public extension
 	// API (graph, ops, session), never the built-in models.
 	"examples/adex": {"models", "cmd"},
@@ -61,5 +62,43 @@ func TestImportsPointDown(t *testing.T) {
 	}
 	if checked != len(forbidden) {
 		t.Fatalf("checked %d packages, want %d: a package moved?", checked, len(forbidden))
+	}
+}
+
+// forbiddenExternal lists, per package prefix (the package itself and every
+// package below it), the modules outside the project that it must not
+// import directly (STYLE.md section 1: the command line holds no
+// simulation and no plotting; sim and plot do, and it calls them).
+var forbiddenExternal = map[string][]string{
+	"cmd": {"gorgonia.org/gorgonia", "gorgonia.org/tensor", "gonum.org/v1/plot"},
+}
+
+func TestExternalImports(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, mod+"...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	checked := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		pkg := strings.TrimPrefix(fields[0], mod)
+		for prefix, bans := range forbiddenExternal {
+			if pkg != prefix && !strings.HasPrefix(pkg, prefix+"/") {
+				continue
+			}
+			checked[prefix]++
+			for _, imp := range fields[1:] {
+				for _, ban := range bans {
+					if imp == ban || strings.HasPrefix(imp, ban+"/") {
+						t.Errorf("%s imports %s", pkg, imp)
+					}
+				}
+			}
+		}
+	}
+	for prefix := range forbiddenExternal {
+		if checked[prefix] == 0 {
+			t.Errorf("no package under %q: a package moved?", prefix)
+		}
 	}
 }
