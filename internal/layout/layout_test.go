@@ -25,8 +25,9 @@ var forbidden = map[string][]string{
 	"plot":              {"graph", "ops", "models", "session", "sim", "cmd"},
 	"sim":               {"plot", "train", "export", "cmd"},
 	// An example of extending spikegraph uses only the public extension
-	// API (graph, ops, session), never the built-in models.
-	"examples/adex": {"models", "cmd"},
+	// API (graph, ops, session), never the built-in models (nor sim, which
+	// runs them).
+	"examples/adex": {"models", "sim", "cmd"},
 }
 
 // testsToo lists the packages whose test files must keep the rules as well:
