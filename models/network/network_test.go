@@ -12,23 +12,27 @@ import (
 
 	"github.com/spikegraph/spikegraph/models/network"
 	"github.com/spikegraph/spikegraph/session"
+	"github.com/spikegraph/spikegraph/sim"
 )
 
-// run simulates net for steps and returns its spike events and the v trace
-// of neuron 0.
+// run simulates net for steps with package sim and returns its spike
+// events and the v trace of neuron 0, the first of the neurons the
+// scenario traces (Net.Record).
 func run(t *testing.T, net *network.Net, steps int) ([]session.SpikeEvent, []float64) {
 	t.Helper()
-	s, err := session.New(net.Graph)
+	if len(net.Record) == 0 || net.Record[0] != 0 {
+		t.Fatalf("the traced neurons %v do not start with neuron 0", net.Record)
+	}
+	res, err := sim.Run(context.Background(), net.Network, steps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	sp := session.RecordSpikes(network.NameFired, 0)
-	tr := session.RecordState(network.NameV, []int{0})
-	if err := s.Steps(context.Background(), steps, net.Feeder, sp, tr); err != nil {
-		t.Fatal(err)
+	tr := res.Traces[network.MonitorV]
+	v := make([]float64, tr.Samples())
+	for k, row := range tr.Data {
+		v[k] = row[0]
 	}
-	return sp.Events, tr.Data
+	return res.Spikes[network.MonitorSpikes].Events, v
 }
 
 func TestSingleSpikeTimes(t *testing.T) {
