@@ -44,9 +44,10 @@
 //
 // # Error handling
 //
-// Errors start with "sim:" and wrap their cause. PlanScenario and
-// RunScenario return every broken scenario rule as a *network.OptionError
-// (find it with errors.As) before anything is built. Run returns a nil
+// Errors start with "sim:" and wrap their cause, except a broken scenario
+// rule: PlanScenario and RunScenario return it as the *network.OptionError
+// that names the option (its message starts with "network:"; find it with
+// errors.As) before anything is built. Run returns a nil
 // Result for an error before the first step (a nil network, negative
 // steps, a bad option, a sink for a monitor the network does not declare,
 // which wraps ErrUnknownMonitor, or a failed compilation). When ctx is

@@ -16,8 +16,8 @@ import (
 // at t = (s-1)·dt, so TMs runs 0, dt, ..., the panel's duration; sample 0,
 // the initial state, is left out of TMs, V and I.
 type PanelResult struct {
-	Panel figures.Panel
-	Dtype tensor.Dtype
+	Panel figures.Panel // the panel run
+	Dtype tensor.Dtype  // the dtype it ran in (float64 for the zero value)
 	// Result is the run: p.Steps() steps, with the monitors
 	// network.MonitorSpikes and network.MonitorV (samples 0..Steps) of the
 	// population "cell".

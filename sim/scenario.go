@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/spikegraph/spikegraph/models/network"
 )
@@ -11,10 +12,10 @@ import (
 // the scenario table; PlanScenario makes one, and nothing is built until
 // Build or Run.
 type Plan struct {
-	Scenario   network.Scenario
-	Options    network.Options // with the scenario's defaults filled in
-	DurationMs float64
-	Steps      int // DurationMs / Options.DtMs
+	Scenario   network.Scenario // the scenario's table entry (its canonical Name, not an alias)
+	Options    network.Options  // with the scenario's defaults filled in
+	DurationMs float64          // simulated time (ms), a whole number of steps
+	Steps      int              // DurationMs / Options.DtMs
 }
 
 // PlanScenario checks a run of durationMs of the scenario named name (or
@@ -44,7 +45,11 @@ func (p Plan) Build() (*network.Net, error) {
 	if p.Scenario.Name == "" {
 		return nil, errors.New("sim: the zero Plan (make one with PlanScenario)")
 	}
-	return p.Scenario.Build(p.Options)
+	net, err := p.Scenario.Build(p.Options)
+	if err != nil {
+		return nil, fmt.Errorf("sim: %w", err)
+	}
+	return net, nil
 }
 
 // Run checks opts, builds the scenario and runs it for p.Steps steps (see
