@@ -13,13 +13,11 @@ import (
 	"strings"
 	"time"
 
-	"gorgonia.org/tensor"
-
 	"github.com/spikegraph/spikegraph/cmd/spikegraph/internal/outdir"
-	"github.com/spikegraph/spikegraph/graph"
 	"github.com/spikegraph/spikegraph/models/figures"
+	"github.com/spikegraph/spikegraph/models/network"
 	"github.com/spikegraph/spikegraph/plot"
-	"github.com/spikegraph/spikegraph/session"
+	"github.com/spikegraph/spikegraph/sim"
 )
 
 // figureCmd describes one of the figure commands, features and classes.
@@ -71,9 +69,9 @@ Exit status: 0 success, 1 the run failed, 2 bad usage or input, 130 interrupted,
 `, c.name, len(c.panels()), c.source, c.rows, c.cols, c.name+".png", c.name+".json", c.name+"_traces.csv", "")
 }
 
-// figureConfig is a validated features or classes command line.
+// figureConfig is a parsed features or classes command line.
 type figureConfig struct {
-	dtype tensor.Dtype
+	dtype string // checked by network.ParseDtype
 	out   string
 }
 
@@ -91,14 +89,10 @@ func (c figureCmd) parse(args []string) (*figureConfig, error) {
 	if fs.NArg() > 0 {
 		return nil, usagef("unexpected argument %q (%s takes flags only)", fs.Arg(0), c.name)
 	}
-	dt, err := graph.ParseDtype(*dtype)
-	if err != nil {
-		return nil, usagef("--dtype: unknown %q (want float64 or float32)", *dtype)
-	}
 	if *out == "" {
 		return nil, usagef("--out: empty directory name")
 	}
-	return &figureConfig{dtype: dt, out: *out}, nil
+	return &figureConfig{dtype: *dtype, out: *out}, nil
 }
 
 // run is the command's entry point.
@@ -111,17 +105,32 @@ func (c figureCmd) run(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return report(stderr, c.name, err)
 	}
+	dtype, err := network.ParseDtype(cfg.dtype)
+	if err != nil {
+		return report(stderr, c.name, err)
+	}
 	od, err := outdir.Prepare(cfg.out)
 	if err != nil {
 		return report(stderr, c.name, usagef("--out: %v", err))
 	}
 	defer od.Abort()
 	start := time.Now()
-	runs, err := c.simulate(ctx, cfg.dtype)
-	if err != nil {
-		return report(stderr, c.name, err)
+	panels := c.panels()
+	show, clearLine := progress(stderr, "panels")
+	var runs []*sim.PanelResult
+	for i, p := range panels {
+		r, err := sim.RunPanel(ctx, p, dtype)
+		if err != nil {
+			clearLine()
+			return report(stderr, c.name, err)
+		}
+		runs = append(runs, r)
+		if show != nil {
+			show(i+1, len(panels))
+		}
 	}
-	files, err := c.write(od, runs, cfg.dtype)
+	clearLine()
+	files, err := c.write(od, runs)
 	if err != nil {
 		return report(stderr, c.name, err)
 	}
@@ -130,71 +139,12 @@ func (c figureCmd) run(ctx context.Context, args []string, stdout, stderr io.Wri
 	}
 	spikes := 0
 	for _, r := range runs {
-		spikes += len(r.spikesMs)
+		spikes += len(r.SpikesMs)
 	}
 	fmt.Fprintf(stdout, "%s (%s): %d panels of %s, %d spikes in all, in %.2f s\n",
-		c.name, cfg.dtype, len(runs), c.source, spikes, time.Since(start).Seconds())
+		c.name, dtype, len(runs), c.source, spikes, time.Since(start).Seconds())
 	fmt.Fprintf(stdout, "  wrote %s: %s\n", cfg.out, strings.Join(files, ", "))
 	return exitOK
-}
-
-// panelRun is one simulated panel.
-type panelRun struct {
-	panel    figures.Panel
-	tMs      []float64 // sample times, samples 1..Steps: 0, dt, ..., duration
-	v        []float64 // v at tMs (mV)
-	i        []float64 // the input current at tMs
-	spikesMs []float64 // the program's spike times
-}
-
-// simulate runs every panel in turn; ctx is checked before each panel and
-// by the session while it steps.
-func (c figureCmd) simulate(ctx context.Context, dtype tensor.Dtype) ([]panelRun, error) {
-	var runs []panelRun
-	for _, p := range c.panels() {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		r, err := simulatePanel(ctx, p, dtype)
-		if err != nil {
-			return nil, fmt.Errorf("panel %s: %w", p.Key, err)
-		}
-		runs = append(runs, r)
-	}
-	return runs, nil
-}
-
-// simulatePanel runs one panel and returns its trace without sample 0, the
-// initial state: sample s >= 1 is the program's iteration at t = (s-1)*dt.
-func simulatePanel(ctx context.Context, p figures.Panel, dtype tensor.Dtype) (panelRun, error) {
-	m, err := p.Build(dtype)
-	if err != nil {
-		return panelRun{}, err
-	}
-	s, err := session.New(m.Graph)
-	if err != nil {
-		return panelRun{}, err
-	}
-	defer s.Close()
-	n := p.Steps()
-	sp := session.RecordSpikes(figures.NameFired, 64)
-	tr := session.RecordState(figures.NameV, []int{0})
-	if err := s.Steps(ctx, n, m.Feeder, sp, tr); err != nil {
-		return panelRun{}, err
-	}
-	if len(tr.Data) != n+1 {
-		return panelRun{}, fmt.Errorf("recorded %d samples of v, want %d", len(tr.Data), n+1)
-	}
-	samples := make([]int, len(sp.Events))
-	for k, e := range sp.Events {
-		samples[k] = int(e.Sample)
-	}
-	r := panelRun{panel: p, tMs: make([]float64, n), v: tr.Data[1:], i: make([]float64, n), spikesMs: p.SpikeTimes(samples)}
-	for k := range r.tMs {
-		r.tMs[k] = p.T(k + 1)
-		r.i[k] = p.Current.At(r.tMs[k]) // the current of that iteration
-	}
-	return r, nil
 }
 
 // panelJSON is one panel's entry in the JSON file. The names of the keys
@@ -241,14 +191,14 @@ func (s panelSet) MarshalJSON() ([]byte, error) {
 
 // write stages the figure, the JSON file and the traces, and returns their
 // names.
-func (c figureCmd) write(od *outdir.Run, runs []panelRun, dtype tensor.Dtype) ([]string, error) {
+func (c figureCmd) write(od *outdir.Run, runs []*sim.PanelResult) ([]string, error) {
 	set := panelSet{}
 	g := plot.Grid{Title: c.source, Rows: c.rows, Cols: c.cols, WidthPx: c.widthPx, HeightPx: c.heightPx}
 	for _, r := range runs {
-		p := r.panel
+		p := r.Panel
 		set.keys = append(set.keys, p.Key)
-		set.values = append(set.values, panelJSON{Name: p.Name, SpikesMs: r.spikesMs, DtMs: p.DtMs, DurationMs: p.DurationMs, Dtype: dtype.String()})
-		g.Panels = append(g.Panels, plot.Panel{Title: c.title(p), TMs: r.tMs, V: r.v, I: r.i})
+		set.values = append(set.values, panelJSON{Name: p.Name, SpikesMs: r.SpikesMs, DtMs: p.DtMs, DurationMs: p.DurationMs, Dtype: r.Dtype.String()})
+		g.Panels = append(g.Panels, plot.Panel{Title: c.title(p), TMs: r.TMs, V: r.V, I: r.I})
 	}
 	png, js, csvName := c.name+".png", c.name+".json", c.name+"_traces.csv"
 	f, err := od.Create(png)
@@ -268,11 +218,11 @@ func (c figureCmd) write(od *outdir.Run, runs []panelRun, dtype tensor.Dtype) ([
 	if err := od.WriteCSV(csvName, []string{"panel", "t_ms", "v_mv", "i"}, func(w *csv.Writer) error {
 		row := make([]string, 4)
 		for _, r := range runs {
-			row[0] = r.panel.Key
-			for k := range r.tMs {
-				row[1] = formatMs(r.tMs[k])
-				row[2] = strconv.FormatFloat(r.v[k], 'g', -1, 64)
-				row[3] = strconv.FormatFloat(r.i[k], 'g', -1, 64)
+			row[0] = r.Panel.Key
+			for k := range r.TMs {
+				row[1] = formatMs(r.TMs[k])
+				row[2] = strconv.FormatFloat(r.V[k], 'g', -1, 64)
+				row[3] = strconv.FormatFloat(r.I[k], 'g', -1, 64)
 				if err := w.Write(row); err != nil {
 					return err
 				}

@@ -9,10 +9,14 @@
 //	spikegraph classes [flags]          Izhikevich (2003) Fig. 2, the 8 cell classes
 //	spikegraph help                     this text
 //
-// Scenarios: single, synaptic, uncoupled, recurrent (the seed notebook's
-// steps 1..4, aliases step1..step4), izhikevich2003 (Izhikevich's 2003
-// 1000-neuron network, net.m) and ring (the course's Step 5 ring network,
-// alias step5).
+// The scenarios are those of the scenario table (network.Scenarios): the
+// seed notebook's steps and more; 'spikegraph help' lists them and
+// 'spikegraph run -h' gives each one's rules. The simulation itself is
+// package sim's: this command parses flags, lays out the output folder,
+// shows progress and maps errors to exit statuses.
+//
+// A run that takes longer than about 2 s shows its progress on stderr when
+// stderr is a terminal.
 //
 // features and classes simulate every panel of the figure with the values
 // of Izhikevich's figure program and write FIGURE.png (the panels laid out
@@ -30,8 +34,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
+
+	"github.com/spikegraph/spikegraph/models/network"
 )
 
 // Exit statuses.
@@ -43,7 +51,9 @@ const (
 	exitTerminated  = 143 // 128 + SIGTERM
 )
 
-const usage = `spikegraph simulates spiking networks as gorgonia graphs.
+// usage is the help text; its scenario list comes from the scenario table.
+func usage() string {
+	return `spikegraph simulates spiking networks as gorgonia graphs.
 
 Usage:
   spikegraph run SCENARIO [flags]     simulate and write outputs into --out
@@ -52,14 +62,8 @@ Usage:
   spikegraph classes [flags]          Izhikevich (2003) Fig. 2: the 8 cell classes
   spikegraph help                     show this text
 
-Scenarios (the seed notebook's steps, aliases step1..step4, then more):
-  single         one neuron, current step of 7 between 200 and 700 ms
-  synaptic       one neuron, 100 Poisson synapses at 2 Hz in that window
-  uncoupled      n neurons (default 1000), 20% inhibitory, Poisson input
-  recurrent      the same with recurrent conductance synapses
-  izhikevich2003 Izhikevich's 2003 network of 1000 neurons (net.m)
-  ring           the course's Step 5 ring network (alias step5)
-
+Scenarios:
+` + scenarioList() + `
 features and classes write FIGURE.png, FIGURE.json (spike times per panel)
 and FIGURE_traces.csv into --out (default out/FIGURE); flags --out, --dtype.
 
@@ -69,6 +73,7 @@ for the flags.
 Exit status: 0 success, 1 the run failed, 2 bad usage or input,
 130 interrupted (SIGINT), 143 terminated (SIGTERM).
 `
+}
 
 func main() {
 	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
@@ -105,7 +110,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 // dispatch runs one subcommand.
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return exitUsage
 	}
 	switch args[0] {
@@ -118,7 +123,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	case "classes":
 		return classesCmd.run(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage())
 		return exitOK
 	}
 	fmt.Fprintf(stderr, "spikegraph: unknown command %q (want run, graph, features, classes or help)\n", args[0])
@@ -132,8 +137,15 @@ func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
 
-// report prints err on one line and returns its exit status.
+// report prints err on one line and returns its exit status. A bad
+// option (*network.OptionError, wherever it was found) is a usage error
+// named by its flag.
 func report(stderr io.Writer, cmd string, err error) int {
+	var oe *network.OptionError
+	if errors.As(err, &oe) {
+		fmt.Fprintf(stderr, "spikegraph %s: %s: %v\n", cmd, flagName(oe.Option), oe.Err)
+		return exitUsage
+	}
 	fmt.Fprintf(stderr, "spikegraph %s: %v\n", cmd, err)
 	var u *usageError
 	if errors.As(err, &u) {
@@ -143,4 +155,49 @@ func report(stderr io.Writer, cmd string, err error) int {
 		return exitInterrupted
 	}
 	return exitFailed
+}
+
+// flagName returns the flag of a scenario option ("dt" is --dt); other
+// options (the scenario, a Spec field) keep their names.
+func flagName(option string) string {
+	switch option {
+	case "n", "dt", "duration", "notebook", "dtype":
+		return "--" + option
+	}
+	return option
+}
+
+// progressAfter is how long a run goes before it shows its progress.
+const progressAfter = 2 * time.Second
+
+// progress returns a func that shows a run's progress (done of total
+// units) on stderr once progressAfter has passed, and a func that clears
+// the line it wrote; show is nil when stderr is not a terminal.
+func progress(stderr io.Writer, unit string) (show func(done, total int), clearLine func()) {
+	f, ok := stderr.(*os.File)
+	if !ok {
+		return nil, func() {}
+	}
+	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return nil, func() {}
+	}
+	start, width := time.Now(), 0
+	show = func(done, total int) {
+		if time.Since(start) < progressAfter {
+			return
+		}
+		pct := 100
+		if total > 0 {
+			pct = 100 * done / total
+		}
+		line := fmt.Sprintf("\r  %3d%% %d/%d %s", pct, done, total, unit)
+		width = max(width, len(line))
+		fmt.Fprint(f, line)
+	}
+	clearLine = func() {
+		if width > 0 {
+			fmt.Fprint(f, "\r"+strings.Repeat(" ", width)+"\r")
+		}
+	}
+	return show, clearLine
 }

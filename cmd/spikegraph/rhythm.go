@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/spikegraph/spikegraph/analysis"
 	"github.com/spikegraph/spikegraph/cmd/spikegraph/internal/outdir"
+	"github.com/spikegraph/spikegraph/models/network"
 	"github.com/spikegraph/spikegraph/plot"
-	"github.com/spikegraph/spikegraph/session"
+	"github.com/spikegraph/spikegraph/sim"
 )
 
 // rhythm summarises a population's rate spectrum in summary.json.
@@ -17,25 +17,18 @@ type rhythm struct {
 	GammaPeakHz float64 `json:"gamma_peak_hz"` // strongest frequency in 25-80 Hz
 }
 
-// writeRhythm stages rate.csv (the population rate in 1-sample bins),
-// spectrum.csv (its Welch power spectrum) and spectrum.png.
-func writeRhythm(od *outdir.Run, events []session.SpikeEvent, n int, dtMs float64, steps int, title string) (*rhythm, error) {
-	samples := make([]int, 0, len(events))
-	for _, e := range events {
-		if e.Sample >= 1 { // samples 1..steps; sample 0 is the initial state
-			samples = append(samples, int(e.Sample)-1)
-		}
-	}
-	res, err := analysis.Rhythm(samples, n, dtMs, steps, analysis.RhythmSegmentMs)
+// writeRhythm stages rate.csv (the population rate in 1-step bins, each
+// labelled with the time of the sample it counts), spectrum.csv (its Welch
+// power spectrum) and spectrum.png.
+func writeRhythm(od *outdir.Run, res *sim.Result, title string) (*rhythm, error) {
+	rh, err := res.Rhythm(network.MonitorSpikes)
 	if err != nil {
-		return nil, fmt.Errorf("rhythm: %w", err)
+		return nil, err
 	}
-	rate, freq, power := res.RateHz, res.FreqHz, res.Power
-	rh := &rhythm{AlphaPeakHz: res.AlphaPeakHz, GammaPeakHz: res.GammaPeakHz}
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	if err := od.WriteCSV("rate.csv", []string{"t_ms", "rate_hz"}, func(w *csv.Writer) error {
-		for i, r := range rate {
-			if err := w.Write([]string{f(float64(i+1) * dtMs), f(r)}); err != nil {
+		for i, r := range rh.RateHz {
+			if err := w.Write([]string{f(res.TimeMs(i + 1)), f(r)}); err != nil {
 				return err
 			}
 		}
@@ -44,8 +37,8 @@ func writeRhythm(od *outdir.Run, events []session.SpikeEvent, n int, dtMs float6
 		return nil, err
 	}
 	if err := od.WriteCSV("spectrum.csv", []string{"freq_hz", "power_hz2_per_hz"}, func(w *csv.Writer) error {
-		for i := range freq {
-			if err := w.Write([]string{f(freq[i]), f(power[i])}); err != nil {
+		for i := range rh.FreqHz {
+			if err := w.Write([]string{f(rh.FreqHz[i]), f(rh.Power[i])}); err != nil {
 				return err
 			}
 		}
@@ -57,12 +50,12 @@ func writeRhythm(od *outdir.Run, events []session.SpikeEvent, n int, dtMs float6
 	if err != nil {
 		return nil, err
 	}
-	err = plot.SpectrumPNG(png, plot.Spectrum{Title: title, RateHz: rate, BinMs: dtMs, FreqHz: freq, Power: power})
+	err = plot.SpectrumPNG(png, plot.Spectrum{Title: title, RateHz: rh.RateHz, BinMs: res.DtMs, FreqHz: rh.FreqHz, Power: rh.Power})
 	if cerr := png.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return nil, fmt.Errorf("writing spectrum.png: %w", err)
 	}
-	return rh, nil
+	return &rhythm{AlphaPeakHz: rh.AlphaPeakHz, GammaPeakHz: rh.GammaPeakHz}, nil
 }

@@ -3,53 +3,90 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spikegraph/spikegraph/cmd/spikegraph/internal/outdir"
-	"github.com/spikegraph/spikegraph/graph"
 	"github.com/spikegraph/spikegraph/models/network"
 	"github.com/spikegraph/spikegraph/plot"
-	"github.com/spikegraph/spikegraph/session"
+	"github.com/spikegraph/spikegraph/sim"
 )
 
-// runConfig is a validated `run` or `graph` command line.
+// runConfig is a `run` or `graph` command line whose scenario options
+// passed the scenario table's rules.
 type runConfig struct {
-	kind       network.Kind
-	opts       network.Options
-	durationMs float64
-	steps      int
-	out        string
-	format     string // graph only
+	plan   sim.Plan
+	out    string
+	format string // graph only
 }
 
-const runFlagsHelp = `Flags:
+// runFlagsHelp is the flags part of `run -h` and `graph -h`; the rules of
+// each scenario come from the scenario table.
+func runFlagsHelp() string {
+	return `Flags:
   --seed N          random seed (default 1)
   --duration MS     simulated time in ms, a whole number of steps (default 1000)
-  --dt MS           time step in ms (default 0.5; izhikevich2003: 1, its only step);
-                    below tau_g = 10 ms with synapses
-  --n N             neurons, uncoupled, recurrent, izhikevich2003 and ring only
-                    (default 1000; ring at least 200)
+  --dt MS           time step in ms (default: the scenario's, below)
+  --n N             neurons, where the scenario's size can be chosen (below)
   --dtype T         float64 or float32 (default float64; float32 with --notebook)
   --notebook        follow the notebook's cells instead of the course (see README)
   --out DIR         output directory (default out/SCENARIO)
-`
+
+` + scenarioRules()
+}
+
+// scenarioRules lists each scenario's n, dt and --notebook rules.
+func scenarioRules() string {
+	var b strings.Builder
+	b.WriteString("Scenario rules:\n")
+	for _, s := range network.Scenarios() {
+		n := "1 neuron"
+		if s.MaxN > 0 {
+			n = fmt.Sprintf("n %d..%d (default %d)", s.MinN, s.MaxN, s.DefaultN)
+		}
+		dt := fmt.Sprintf("dt %g ms", s.DefaultDtMs)
+		switch {
+		case s.FixedDt:
+			dt += " only"
+		case s.TauMs > 0:
+			dt += fmt.Sprintf(", below tau_g = %g ms", s.TauMs)
+		}
+		if s.Notebook {
+			dt += "; --notebook"
+		}
+		fmt.Fprintf(&b, "  %-15s %-28s %s\n", s.Name, n, dt)
+	}
+	return b.String()
+}
+
+// scenarioList is the usage text's list of scenarios, from the table.
+func scenarioList() string {
+	var b strings.Builder
+	for _, s := range network.Scenarios() {
+		alias := ""
+		if len(s.Aliases) > 0 {
+			alias = " (alias " + strings.Join(s.Aliases, ", ") + ")"
+		}
+		fmt.Fprintf(&b, "  %-14s %s%s\n", s.Name, s.Summary, alias)
+	}
+	return b.String()
+}
 
 // parseRun parses `run` (or `graph`, with --format) arguments: the
-// scenario, then flags (flags may also come first).
+// scenario, then flags (flags may also come first). Every scenario rule is
+// checked by sim.PlanScenario; a broken one is a *network.OptionError.
 func parseRun(cmd string, args []string) (*runConfig, error) {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	seed := fs.Uint64("seed", 1, "")
 	duration := fs.Float64("duration", 1000, "")
-	dt := fs.Float64("dt", network.DefaultDtMs, "")
-	n := fs.Int("n", network.DefaultN, "")
+	dt := fs.Float64("dt", 0, "")
+	n := fs.Int("n", 0, "")
 	dtype := fs.String("dtype", "float64", "")
 	notebook := fs.Bool("notebook", false, "")
 	out := fs.String("out", "", "")
@@ -73,78 +110,40 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 		return nil, usagef("unexpected argument %q", rest[0])
 	}
 	if scenario == "" {
-		return nil, usagef("missing SCENARIO (single, synaptic, uncoupled, recurrent, izhikevich2003 or ring)")
+		return nil, usagef("missing SCENARIO (want %s)", strings.Join(network.Names(), ", "))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if cmd != "graph" && set["format"] {
 		return nil, usagef("--format: applies to the graph command only")
 	}
-
-	c := &runConfig{format: *format}
-	kind, err := network.ParseKind(scenario)
-	if err != nil {
-		return nil, usagef("%v", err)
+	// The library reads a zero N or DtMs as "the scenario's default"; a
+	// flag given as 0 asks for no default.
+	if set["n"] && *n == 0 {
+		return nil, &network.OptionError{Option: "n", Err: errors.New("0 neurons (leave --n out for the scenario's default)")}
 	}
-	c.kind = kind
-	if kind == network.Izhikevich2003 {
-		if !set["dt"] {
-			*dt = network.Izh2003DtMs
-		} else if *dt != network.Izh2003DtMs {
-			return nil, usagef("--dt: %v ms; izhikevich2003 runs net.m's 1 ms step only (its thalamic noise is drawn per step)", *dt)
-		}
-	}
-	if *notebook && kind > network.Recurrent {
-		return nil, usagef("--notebook: applies to the notebook's scenarios (steps 1-4), not %v", kind)
-	}
-	if math.IsNaN(*dt) || math.IsInf(*dt, 0) || *dt <= 0 {
-		return nil, usagef("--dt: must be a positive, finite number of ms (got %v)", *dt)
-	}
-	if kind.HasSynapses() && *dt >= network.TauGMs {
-		return nil, usagef("--dt: %v ms must be below tau_g = %v ms (the conductance decay factor 1 - dt/tau_g would not be positive)", *dt, network.TauGMs)
-	}
-	if math.IsNaN(*duration) || math.IsInf(*duration, 0) || *duration <= 0 {
-		return nil, usagef("--duration: must be a positive, finite number of ms (got %v)", *duration)
-	}
-	if *duration < *dt {
-		return nil, usagef("--duration: %v ms is shorter than --dt %v ms", *duration, *dt)
-	}
-	steps, err := network.Steps(*duration, *dt)
-	if err != nil {
-		return nil, usagef("--duration: %v ms is not a whole number of steps of --dt %v ms", *duration, *dt)
-	}
-	c.durationMs, c.steps = *duration, steps
-	if set["n"] && !kind.HasN() {
-		return nil, usagef("--n: does not apply to scenario %v (one neuron)", kind)
-	}
-	if kind.HasN() {
-		lo, hi := 1, network.MaxUncoupledN
-		if kind != network.Uncoupled {
-			hi = network.MaxN // n*n weights
-		}
-		if kind == network.Ring {
-			lo = network.MinRingN
-		}
-		if *n < lo || *n > hi {
-			return nil, usagef("--n: %d must be between %d and %d for %v", *n, lo, hi, kind)
-		}
-		c.opts.N = *n
+	if set["dt"] && *dt == 0 {
+		return nil, &network.OptionError{Option: "dt", Err: errors.New("0 ms (leave --dt out for the scenario's default)")}
 	}
 	dtName := *dtype
 	if *notebook && !set["dtype"] {
 		dtName = "float32" // the notebook ran in float32
 	}
-	dtv, err := graph.ParseDtype(dtName)
+	o := network.Options{Seed: *seed, N: *n, DtMs: *dt, Notebook: *notebook}
+	var err error
+	if o.Dtype, err = network.ParseDtype(dtName); err != nil {
+		return nil, err
+	}
+	plan, err := sim.PlanScenario(scenario, o, *duration)
 	if err != nil {
-		return nil, usagef("--dtype: unknown %q (want float64 or float32)", dtName)
+		return nil, err
 	}
-	if cmd == "graph" && c.format != "names" && c.format != "dot" {
-		return nil, usagef("--format: unknown %q (want names or dot)", c.format)
+	if cmd == "graph" && *format != "names" && *format != "dot" {
+		return nil, usagef("--format: unknown %q (want names or dot)", *format)
 	}
-	c.opts.Seed, c.opts.DtMs, c.opts.Dtype, c.opts.Notebook = *seed, *dt, dtv, *notebook
-	c.out = *out
+	c := &runConfig{plan: plan, out: *out, format: *format}
 	if c.out == "" {
-		c.out = filepath.Join("out", kind.String())
+		c.out = filepath.Join("out", plan.Scenario.Name)
 	}
 	return c, nil
 }
@@ -171,17 +170,9 @@ type summary struct {
 	StepsPerS   float64  `json:"steps_per_s"`
 	Recorded    []int    `json:"recorded_neurons"`
 	Files       []string `json:"files"`
-	// Rhythm is izhikevich2003's spectrum peaks (see rate.csv, spectrum.csv).
+	// Rhythm is the spectrum peaks of a scenario whose rhythms matter
+	// (izhikevich2003; see rate.csv, spectrum.csv).
 	Rhythm *rhythm `json:"rhythm,omitempty"`
-}
-
-// rate returns spikes per neuron per second, or nil for an empty population.
-func rate(spikes, n int, durationMs float64) *float64 {
-	if n == 0 {
-		return nil
-	}
-	r := float64(spikes) / float64(n) / (durationMs / 1000)
-	return &r
 }
 
 // formatMs prints a time k*dt with 12 significant digits, so that
@@ -191,7 +182,7 @@ func formatMs(t float64) string { return strconv.FormatFloat(t, 'g', 12, 64) }
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c, err := parseRun("run", args)
 	if err == flag.ErrHelp {
-		fmt.Fprint(stdout, "Usage: spikegraph run SCENARIO [flags]\n\n"+runFlagsHelp+"\nExit status: 0 success, 1 the run failed, 2 bad usage or input, 130 interrupted, 143 terminated.\n")
+		fmt.Fprint(stdout, "Usage: spikegraph run SCENARIO [flags]\n\n"+runFlagsHelp()+"\nExit status: 0 success, 1 the run failed, 2 bad usage or input, 130 interrupted, 143 terminated.\n")
 		return exitOK
 	}
 	if err != nil {
@@ -204,7 +195,17 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return report(stderr, "run", usagef("--out: %v", err))
 	}
 	defer od.Abort()
-	sum, err := simulate(ctx, c, od)
+	show, clearLine := progress(stderr, "steps")
+	var opts []sim.Option
+	if show != nil {
+		opts = append(opts, sim.WithProgress(show))
+	}
+	net, res, err := c.plan.Run(ctx, opts...)
+	clearLine()
+	if err != nil {
+		return report(stderr, "run", err)
+	}
+	sum, err := write(od, c.plan, net, res)
 	if err != nil {
 		return report(stderr, "run", err)
 	}
@@ -215,63 +216,28 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// simulate builds and runs the scenario and stages its outputs in od.
-func simulate(ctx context.Context, c *runConfig, od *outdir.Run) (*summary, error) {
-	net, err := network.New(c.kind, c.opts)
-	if err != nil {
-		return nil, err
+// write stages a scenario run's outputs in od and returns its summary.
+func write(od *outdir.Run, p sim.Plan, net *network.Net, res *sim.Result) (*summary, error) {
+	pop, ok := res.Population("net")
+	spikes, trace := res.Spikes[network.MonitorSpikes], res.Traces[network.MonitorV]
+	if !ok || spikes == nil || trace == nil {
+		return nil, fmt.Errorf("scenario %s: no population \"net\" or no %q and %q monitors", p.Scenario.Name, network.MonitorSpikes, network.MonitorV)
 	}
-	s, err := session.New(net.Graph)
-	if err != nil {
-		return nil, err
-	}
-	defer s.Close()
-	// Preallocate for a mean rate of 50 Hz; the recorder grows past that.
-	capacity := int(math.Min(float64(net.N)*c.durationMs*0.05, 1<<24))
-	spikes := session.RecordSpikes(network.NameFired, capacity)
-	trace := session.RecordState(network.NameV, net.Record)
-	recs := []session.Recorder{spikes, trace}
-	var input *session.CountRecorder
-	if net.Input != nil {
-		input = session.CountNonzero(network.NameSpikesIn)
-		recs = append(recs, input)
-	}
-	start := time.Now()
-	if err := s.Steps(ctx, c.steps, net.Feeder, recs...); err != nil {
-		return nil, err
-	}
-	wall := time.Since(start).Seconds()
-
-	dt := net.Options.DtMs
 	sum := &summary{
-		Scenario: c.kind.String(), Semantics: "course", N: net.N, NExc: net.NExc, NInh: net.NInh,
-		DtMs: dt, DurationMs: c.durationMs, Steps: c.steps, Seed: net.Options.Seed,
-		Dtype: net.Options.Dtype.String(), Spikes: len(spikes.Events),
-		WallS: wall, StepsPerS: float64(c.steps) / wall, Recorded: net.Record,
+		Scenario: p.Scenario.Name, Semantics: p.Scenario.Semantics, N: pop.N, NExc: pop.NExc, NInh: pop.NInh,
+		DtMs: res.DtMs, DurationMs: p.DurationMs, Steps: res.Steps, Seed: p.Options.Seed,
+		Dtype: p.Options.Dtype.String(), Spikes: pop.Spikes, SpikesExc: pop.SpikesExc, SpikesInh: pop.SpikesInh,
+		RateExcHz: pop.RateExcHz, RateInhHz: pop.RateInhHz, InputSpikes: res.Counts[network.MonitorInput],
+		WallS: res.Wall.Seconds(), StepsPerS: float64(res.Steps) / res.Wall.Seconds(), Recorded: trace.Index,
 	}
-	if net.Options.Notebook {
+	if p.Options.Notebook {
 		sum.Semantics = "notebook"
 	}
-	if c.kind == network.Izhikevich2003 {
-		sum.Semantics = "net.m"
-	}
-	if input != nil {
-		sum.InputSpikes = input.Count
-	}
-	for _, e := range spikes.Events {
-		if net.Inh[e.Neuron] {
-			sum.SpikesInh++
-		} else {
-			sum.SpikesExc++
-		}
-	}
-	sum.RateExcHz = rate(sum.SpikesExc, net.NExc, c.durationMs)
-	sum.RateInhHz = rate(sum.SpikesInh, net.NInh, c.durationMs)
 
 	if err := od.WriteCSV("spikes.csv", []string{"t_ms", "neuron"}, func(w *csv.Writer) error {
 		row := make([]string, 2)
 		for _, e := range spikes.Events {
-			row[0] = formatMs(float64(e.Sample) * dt)
+			row[0] = formatMs(res.TimeMs(int(e.Sample)))
 			row[1] = strconv.Itoa(int(e.Neuron))
 			if err := w.Write(row); err != nil {
 				return err
@@ -281,28 +247,28 @@ func simulate(ctx context.Context, c *runConfig, od *outdir.Run) (*summary, erro
 	}); err != nil {
 		return nil, err
 	}
-	if err := od.WriteNPY("v.npy", trace.Data, trace.Samples(), len(net.Record)); err != nil {
+	if err := od.WriteNPY("v.npy", trace.Flat(), trace.Samples(), len(trace.Index)); err != nil {
 		return nil, err
 	}
 	png := "raster.png"
-	if net.N == 1 {
+	if pop.N == 1 {
 		png = "v.png"
 	}
 	f, err := od.Create(png)
 	if err != nil {
 		return nil, err
 	}
-	if net.N == 1 {
-		tr := plot.Trace{Title: fmt.Sprintf("%v: v of the neuron (seed %d)", c.kind, net.Options.Seed), TMs: make([]float64, trace.Samples()), V: trace.Data}
+	if pop.N == 1 {
+		tr := plot.Trace{Title: fmt.Sprintf("%s: v of the neuron (seed %d)", p.Scenario.Name, p.Options.Seed), TMs: make([]float64, trace.Samples()), V: trace.Flat()}
 		for k := range tr.TMs {
-			tr.TMs[k] = float64(k) * dt
+			tr.TMs[k] = res.TimeMs(k)
 		}
 		err = plot.TracePNG(f, tr)
 	} else {
-		r := plot.Raster{Title: fmt.Sprintf("%v: %d neurons, inhibitory (red) and excitatory (black) spikes", c.kind, net.N),
-			DurationMs: c.durationMs, N: net.N, Inh: net.Inh, Events: make([]plot.Event, len(spikes.Events))}
+		r := plot.Raster{Title: fmt.Sprintf("%s: %d neurons, inhibitory (red) and excitatory (black) spikes", p.Scenario.Name, pop.N),
+			DurationMs: p.DurationMs, N: pop.N, Inh: net.Inh, Events: make([]plot.Event, len(spikes.Events))}
 		for i, e := range spikes.Events {
-			r.Events[i] = plot.Event{TMs: float64(e.Sample) * dt, Neuron: int(e.Neuron)}
+			r.Events[i] = plot.Event{TMs: res.TimeMs(int(e.Sample)), Neuron: int(e.Neuron)}
 		}
 		err = plot.RasterPNG(f, r)
 	}
@@ -313,9 +279,9 @@ func simulate(ctx context.Context, c *runConfig, od *outdir.Run) (*summary, erro
 		return nil, fmt.Errorf("writing %s: %w", png, err)
 	}
 	sum.Files = []string{"summary.json", "spikes.csv", "v.npy", png}
-	if c.kind == network.Izhikevich2003 {
-		title := fmt.Sprintf("%v: population rate and its spectrum (seed %d)", c.kind, net.Options.Seed)
-		if sum.Rhythm, err = writeRhythm(od, spikes.Events, net.N, dt, c.steps, title); err != nil {
+	if p.Scenario.Rhythm {
+		title := fmt.Sprintf("%s: population rate and its spectrum (seed %d)", p.Scenario.Name, p.Options.Seed)
+		if sum.Rhythm, err = writeRhythm(od, res, title); err != nil {
 			return nil, err
 		}
 		sum.Files = append(sum.Files, "rate.csv", "spectrum.csv", "spectrum.png")
@@ -344,13 +310,13 @@ func printSummary(w io.Writer, s *summary, out string) {
 func cmdGraph(args []string, stdout, stderr io.Writer) int {
 	c, err := parseRun("graph", args)
 	if err == flag.ErrHelp {
-		fmt.Fprint(stdout, "Usage: spikegraph graph SCENARIO [--format names|dot] [run flags]\n\n"+runFlagsHelp)
+		fmt.Fprint(stdout, "Usage: spikegraph graph SCENARIO [--format names|dot] [run flags]\n\n"+runFlagsHelp())
 		return exitOK
 	}
 	if err != nil {
 		return report(stderr, "graph", err)
 	}
-	net, err := network.New(c.kind, c.opts)
+	net, err := c.plan.Build()
 	if err != nil {
 		return report(stderr, "graph", err)
 	}
@@ -358,7 +324,7 @@ func cmdGraph(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, net.Graph.Dot())
 		return exitOK
 	}
-	fmt.Fprintf(stdout, "# %v step graph: name, kind, shape, dtype\n", c.kind)
+	fmt.Fprintf(stdout, "# %s step graph: name, kind, shape, dtype\n", c.plan.Scenario.Name)
 	fmt.Fprint(stdout, net.Graph.Describe())
 	return exitOK
 }

@@ -38,8 +38,10 @@ var layers = map[string]layer{
 	"sim":            {allow: []string{"session", "models/*", "graph", "ops", "analysis"}},
 	"train":          {allow: []string{"sim", "session", "models/*", "graph", "ops", "analysis"}},
 	"export":         {allow: []string{"sim", "session", "models/*", "graph", "ops", "analysis"}},
-	// The command line: flags, the output folder, exit codes.
-	"cmd/*": {allow: []string{"cmd/*", "sim", "plot", "train", "export", "models/*", "session", "graph", "ops", "analysis"}},
+	// The command line: flags, the output folder, exit codes. It reaches
+	// gorgonia, tensor and gonum/plot only through the packages below it.
+	"cmd/*": {allow: []string{"cmd/*", "sim", "plot", "train", "export", "models/*", "session", "graph", "ops", "analysis"},
+		banExtra: []string{"gorgonia.org/gorgonia", "gorgonia.org/tensor", "gonum.org/v1/plot"}},
 	// An example of extending spikegraph: its own model on the public
 	// extension API, dropped into the composer (with the stimulus
 	// protocols) and run; never a built-in neuron model. Its Examples live
@@ -131,6 +133,8 @@ func TestRulesCatchViolations(t *testing.T) {
 		{"plot", "session", false},
 		{"sim", "plot", false},
 		{"cmd/spikegraph", "sim", true},
+		{"sim", "cmd/spikegraph", false},
+		{"models/network", "sim", false},
 		{"examples/adex", "models/izhikevich", false},
 		{"examples/adex", "models/network", true},
 		{"graph", "ops", false},

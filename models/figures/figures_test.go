@@ -8,32 +8,19 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegraph/spikegraph/models/figures"
-	"github.com/spikegraph/spikegraph/session"
+	"github.com/spikegraph/spikegraph/models/network"
+	"github.com/spikegraph/spikegraph/sim"
 )
 
 // run simulates panel p in dtype and returns its v trace (sample 0 the
 // initial state, then one sample per loop iteration) and its spike times.
 func run(t testing.TB, p figures.Panel, dtype tensor.Dtype) (v, spikes []float64) {
 	t.Helper()
-	m, err := p.Build(dtype)
+	r, err := sim.RunPanel(context.Background(), p, dtype)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := session.New(m.Graph)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	sp := session.RecordSpikes(figures.NameFired, 0)
-	tr := session.RecordState(figures.NameV, []int{0})
-	if err := s.Steps(context.Background(), p.Steps(), m.Feeder, sp, tr); err != nil {
-		t.Fatal(err)
-	}
-	samples := make([]int, len(sp.Events))
-	for i, e := range sp.Events {
-		samples[i] = int(e.Sample)
-	}
-	return tr.Data, p.SpikeTimes(samples)
+	return r.Result.Traces[network.MonitorV].Flat(), r.SpikesMs
 }
 
 func panels() []figures.Panel { return append(figures.Behaviours(), figures.Classes()...) }

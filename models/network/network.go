@@ -64,6 +64,16 @@ type Net struct {
 	Izh2003  *Izh2003Spec    // Izhikevich2003: weights, noise and initial u
 }
 
+// The monitors every scenario's Network declares (see Net.Network's
+// Spec.Monitors): the population's spikes, the potential of the neurons in
+// Net.Record, and the Poisson input's spikes (scenarios with a Poisson
+// source "in" only).
+const (
+	MonitorSpikes = "spikes" // SpikeEvents of "net"
+	MonitorV      = "v"      // Trace of "net" at Net.Record
+	MonitorInput  = "input"  // CountSpikes of "in"
+)
+
 // State and input names.
 const (
 	NameV        = "net/v"
@@ -181,8 +191,15 @@ func (net *Net) addInput(spec *Spec) {
 	spec.Sources = append(spec.Sources, Poisson{Name: "in", N: NIn, RateHz: net.Rates, Window: &win, Stream: net.Input.Stream})
 }
 
-// build builds spec and fills the net's graph, feeder and synapse configs.
+// build adds the scenario's monitors to spec, builds it and fills the
+// net's graph, feeder and synapse configs.
 func (net *Net) build(spec Spec) error {
+	spec.Monitors = append(spec.Monitors,
+		Monitor{Name: MonitorSpikes, Kind: SpikeEvents, Of: "net"},
+		Monitor{Name: MonitorV, Kind: Trace, Of: "net", Index: net.Record})
+	if net.Input != nil {
+		spec.Monitors = append(spec.Monitors, Monitor{Name: MonitorInput, Kind: CountSpikes, Of: "in"})
+	}
 	built, err := spec.Build()
 	if err != nil {
 		return fmt.Errorf("network: %v: %w", net.Kind, err)

@@ -2,30 +2,37 @@ package network_test
 
 import (
 	"context"
+	"errors"
 	"math"
+	"slices"
+	"strings"
 	"testing"
 
 	"gorgonia.org/tensor"
 
 	"github.com/spikegraph/spikegraph/models/network"
 	"github.com/spikegraph/spikegraph/session"
+	"github.com/spikegraph/spikegraph/sim"
 )
 
-// run simulates net for steps and returns its spike events and the v trace
-// of neuron 0.
+// run simulates net for steps with package sim and returns its spike
+// events and the v trace of neuron 0, the first of the neurons the
+// scenario traces (Net.Record).
 func run(t *testing.T, net *network.Net, steps int) ([]session.SpikeEvent, []float64) {
 	t.Helper()
-	s, err := session.New(net.Graph)
+	if len(net.Record) == 0 || net.Record[0] != 0 {
+		t.Fatalf("the traced neurons %v do not start with neuron 0", net.Record)
+	}
+	res, err := sim.Run(context.Background(), net.Network, steps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	sp := session.RecordSpikes(network.NameFired, 0)
-	tr := session.RecordState(network.NameV, []int{0})
-	if err := s.Steps(context.Background(), steps, net.Feeder, sp, tr); err != nil {
-		t.Fatal(err)
+	tr := res.Traces[network.MonitorV]
+	v := make([]float64, tr.Samples())
+	for k, row := range tr.Data {
+		v[k] = row[0]
 	}
-	return sp.Events, tr.Data
+	return res.Spikes[network.MonitorSpikes].Events, v
 }
 
 func TestSingleSpikeTimes(t *testing.T) {
@@ -286,5 +293,48 @@ func TestBadOptions(t *testing.T) {
 		if _, err := network.ParseKind(s); err == nil {
 			t.Errorf("ParseKind(%q): no error", s)
 		}
+	}
+}
+
+func TestEveryScenarioDeclaresItsMonitors(t *testing.T) {
+	for _, sc := range network.Scenarios() {
+		o := network.Options{Seed: 1}
+		if sc.MaxN > 0 {
+			o.N = max(sc.MinN, 20)
+		}
+		net, err := sc.Build(o)
+		if err != nil {
+			t.Fatalf("%s: %v", sc.Name, err)
+		}
+		got := map[string]network.BuiltMonitor{}
+		for _, m := range net.Network.Monitors {
+			got[m.Name] = m
+		}
+		if m := got[network.MonitorSpikes]; m.Kind != network.SpikeEvents || m.Node != network.NameFired {
+			t.Errorf("%s: spikes monitor %+v", sc.Name, m)
+		}
+		if m := got[network.MonitorV]; m.Kind != network.Trace || m.Node != network.NameV || !slices.Equal(m.Index, net.Record) {
+			t.Errorf("%s: v monitor %+v, want the trace of %v", sc.Name, m, net.Record)
+		}
+		m, ok := got[network.MonitorInput]
+		if ok != (net.Input != nil) || (ok && (m.Kind != network.CountSpikes || m.Node != network.NameSpikesIn)) {
+			t.Errorf("%s: input monitor %+v (present %v), Poisson input %v", sc.Name, m, ok, net.Input != nil)
+		}
+		if len(got) != len(net.Network.Monitors) || len(got) != 2+b2i(net.Input != nil) {
+			t.Errorf("%s: monitors %v", sc.Name, net.Network.Monitors)
+		}
+	}
+}
+
+func TestParseDtype(t *testing.T) {
+	for name, want := range map[string]tensor.Dtype{"float64": tensor.Float64, "float32": tensor.Float32} {
+		if got, err := network.ParseDtype(name); err != nil || got != want {
+			t.Errorf("ParseDtype(%q) = %v, %v; want %v", name, got, err, want)
+		}
+	}
+	_, err := network.ParseDtype("float16")
+	var oe *network.OptionError
+	if !errors.As(err, &oe) || oe.Option != "dtype" || !strings.Contains(err.Error(), `"float16"`) {
+		t.Errorf("ParseDtype(float16): %v, want an *OptionError for \"dtype\" naming the value", err)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"gorgonia.org/tensor"
+
+	"github.com/spikegraph/spikegraph/graph"
 )
 
 // Kind is one of the built-in scenarios: an index into Scenarios().
@@ -149,6 +151,16 @@ type Options struct {
 	DtMs     float64      // time step (ms); 0 means the scenario's DefaultDtMs
 	Dtype    tensor.Dtype // float64 or float32; the zero value means float64
 	Notebook bool         // follow the notebook's cells instead of the course
+}
+
+// ParseDtype returns the dtype named name ("float64" or "float32") for
+// Options.Dtype; another name is an *OptionError for "dtype".
+func ParseDtype(name string) (tensor.Dtype, error) {
+	dt, err := graph.ParseDtype(name)
+	if err != nil {
+		return dt, optionf("dtype", "unknown %q (want float64 or float32)", name)
+	}
+	return dt, nil
 }
 
 // Check applies the scenario's rules to o and returns it with defaults

@@ -2,19 +2,20 @@ package outdir
 
 import (
 	"bufio"
+	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
-
-	"gorgonia.org/tensor"
 )
 
 // ManifestName is the name of the file in which Commit records the files
@@ -284,8 +285,40 @@ func (r *Run) WriteNPY(name string, data []float64, shape ...int) error {
 	if size != len(data) {
 		return fmt.Errorf("outdir: write %q: shape %v holds %d values, data has %d", name, shape, size, len(data))
 	}
-	t := tensor.New(tensor.WithShape(slices.Clone(shape)...), tensor.WithBacking(data))
-	return r.write(name, t.WriteNpy)
+	return r.write(name, func(w io.Writer) error { return writeNPY(w, data, shape) })
+}
+
+// writeNPY writes the .npy bytes that gorgonia.org/tensor's WriteNpy
+// writes for a float64 array of that shape (which the golden outputs of
+// 4a123e4 hold): the magic, version 1.0, the header length (uint16,
+// little-endian), the header padded with 1 to 16 spaces so that the data
+// starts on a 16-byte boundary, then the values, little-endian.
+func writeNPY(w io.Writer, data []float64, shape []int) error {
+	dims := make([]string, len(shape))
+	for i, d := range shape {
+		dims[i] = strconv.Itoa(d)
+	}
+	tuple := "(" + strings.Join(dims, ", ") + ")"
+	if len(shape) == 1 {
+		tuple = "(" + dims[0] + ",)"
+	}
+	header := "{'descr': '<f8', 'fortran_order': False, 'shape': " + tuple + "}"
+	header += strings.Repeat(" ", 16-(10+len(header))%16)
+	if len(header) > math.MaxUint16 {
+		return fmt.Errorf("a shape of %d dimensions makes too long a header", len(shape))
+	}
+	var buf [8]byte
+	binary.LittleEndian.PutUint16(buf[:2], uint16(len(header)))
+	if _, err := io.WriteString(w, "\x93NUMPY\x01\x00"+string(buf[:2])+header); err != nil {
+		return err
+	}
+	for _, x := range data {
+		binary.LittleEndian.PutUint64(buf[:], math.Float64bits(x))
+		if _, err := w.Write(buf[:]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Commit moves the staged files into the output directory, records them in

@@ -1,6 +1,8 @@
 package outdir
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -517,6 +519,44 @@ func TestWriteNPYRoundTrip(t *testing.T) {
 		if !ok || !slices.Equal(vals, tc.data) {
 			t.Errorf("%s: data = %v, want %v", tc.name, got.Data(), tc.data)
 		}
+	}
+}
+
+// TestWriteNPYBytesAreTensors checks that our writer gives the bytes of
+// gorgonia.org/tensor's WriteNpy, which wrote the golden v.npy files of
+// 4a123e4, for shapes whose headers need every padding from 1 to 16.
+func TestWriteNPYBytesAreTensors(t *testing.T) {
+	t.Parallel()
+	shapes := [][]int{{1}, {2}, {12}, {1, 1}, {801, 5}, {2001, 1}, {3, 4}, {2, 3, 2}, {1, 2, 3, 2}}
+	for a := 1; a <= 1e6; a *= 10 { // header lengths 56..62 and more
+		shapes = append(shapes, []int{a}, []int{a, 3}, []int{a, 1, 1})
+	}
+	pads := map[int]bool{}
+	for _, shape := range shapes {
+		size := 1
+		for _, d := range shape {
+			size *= d
+		}
+		data := make([]float64, size)
+		for i := range data {
+			data[i] = float64(i)*0.37 - 65 + math.Float64frombits(uint64(i))
+		}
+		var got, want bytes.Buffer
+		if err := writeNPY(&got, data, shape); err != nil {
+			t.Fatal(err)
+		}
+		if err := tensor.New(tensor.WithShape(shape...), tensor.WithBacking(data)).WriteNpy(&want); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			n := min(got.Len(), want.Len(), 80)
+			t.Errorf("shape %v: %d bytes %q..., tensor's %d bytes %q...", shape, got.Len(), got.Bytes()[:n], want.Len(), want.Bytes()[:n])
+		}
+		header := string(got.Bytes()[10 : 10+int(binary.LittleEndian.Uint16(got.Bytes()[8:10]))])
+		pads[len(header)-len(strings.TrimRight(header, " "))] = true
+	}
+	if len(pads) < 10 {
+		t.Errorf("the shapes tried only %d paddings: %v", len(pads), pads)
 	}
 }
 

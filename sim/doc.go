@@ -1,0 +1,67 @@
+// Package sim runs a built network or a figure panel for a number of steps,
+// with progress and cancellation, and returns what it recorded: what the
+// command line does, for a Go program.
+//
+// # Overview
+//
+// Run takes a *network.Network (network.Spec.Build), compiles its graph
+// into a session (package session), turns each of its monitors into a
+// recorder, runs the steps with the network's feeder and returns a Result:
+//
+//	net, err := spec.Build()
+//	res, err := sim.Run(ctx, net, 2000, sim.WithProgress(show))
+//	fmt.Println(res.Populations[0].Spikes, res.Spikes["spikes"].Events)
+//
+// For the built-in scenarios (network.Scenarios), PlanScenario checks a
+// scenario's options and duration without building anything, and
+// Plan.Run (or RunScenario, both at once) builds and runs it. RunPanel
+// runs one panel of Izhikevich's figures (package figures) and labels its
+// samples as his figure program does.
+//
+// # Results
+//
+// Sample k is the state after k steps, at t = k·dt (Result.TimeMs); sample
+// 0 is the initial state, and a run of n steps records samples 0..n.
+//
+//   - Every population's spikes are counted over samples 0..n, in all and
+//     by its Inh labels, with rates in Hz per neuron over n·dt
+//     (Result.Populations).
+//   - A SpikeEvents monitor sends each spike (sample, neuron) to a
+//     SpikeSink; a Trace monitor sends each sample's potentials of its
+//     neurons to a TraceSink. By default these are in-memory sinks,
+//     SpikeEvents and Traces, found in Result.Spikes and Result.Traces by
+//     monitor name; WithSpikeSink and WithTraceSink give a monitor a sink
+//     of your own (to stream to disk, say), which then is absent from
+//     the maps.
+//   - A CountSpikes monitor counts its source's spikes over steps 1..n
+//     (Result.Counts).
+//
+// The runner allocates nothing per step of its own: the counters, the
+// trace rows and the spike capacity (50 Hz per neuron unless
+// WithSpikeCapacity says otherwise) are allocated before the first step.
+// A SpikeEvents sink grows, allocating, past its capacity. gorgonia's VM
+// still allocates its buffers on every step (see package session).
+//
+// # Error handling
+//
+// Errors start with "sim:" and wrap their cause, except a broken scenario
+// rule: PlanScenario and RunScenario return it as the *network.OptionError
+// that names the option (its message starts with "network:"; find it with
+// errors.As) before anything is built. Run returns a nil
+// Result for an error before the first step (a nil network, negative
+// steps, a bad option, a sink for a monitor the network does not declare,
+// which wraps ErrUnknownMonitor, or a failed compilation). When ctx is
+// cancelled, which session.Steps checks every 32 steps, or a step or a
+// sink fails, Run returns the partial Result, holding samples 0..Steps of
+// the steps completed, and an error that wraps the cause: errors.Is(err,
+// context.Canceled) after a cancellation. RunPanel returns no partial
+// result.
+//
+// # Concurrency
+//
+// A run uses one goroutine, the caller's; the progress func and the sinks
+// are called on it. Separate runs may proceed concurrently on separate
+// networks. A network's graph is compiled by one session only, so a
+// *network.Network can be run once: build its Spec again to run it again.
+// A Result is not safe for concurrent mutation.
+package sim
