@@ -39,7 +39,11 @@ type Spec struct {
 	Monitors    []Monitor
 }
 
-// Population is a named group of neurons of one model.
+// Population is a named group of neurons of one model. A batched model
+// (lif.Config.Batch > 0: states [batch, n]) runs its batch rows side by
+// side: projections from it keep a conductance per batch row, and inputs of
+// shape [n] (sources, projections from unbatched populations) are shared
+// by every row.
 type Population struct {
 	Name  string // scope of its nodes: "NAME/v", "NAME/fired", ...
 	Model Neuron
@@ -329,6 +333,9 @@ func (s Spec) Build() (net *Network, err error) {
 				return nil, wrapOption(field+".Synapse", err)
 			}
 			cfg := synapse.Config{NPre: preN, NPost: post.n, W: w, Sparse: csr, E: e, TauMs: syn.TauMs, DtMs: s.DtMs, Order: syn.Order}
+			if sh := spikes.Shape(); len(sh) == 2 {
+				cfg.Batch = sh[0] // batched presynaptic spikes: a conductance per batch row
+			}
 			if err := cfg.Validate(); err != nil {
 				return nil, wrapOption(field+".Synapse", err)
 			}

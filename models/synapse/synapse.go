@@ -52,6 +52,10 @@ const (
 // Config describes a synapse group.
 type Config struct {
 	NPre, NPost int
+	// Batch is 0 for a conductance per presynaptic train ([NPre]), or the
+	// batch size of batched presynaptic spikes ([Batch, NPre]): each batch
+	// row then has its own conductances and current [Batch, NPost].
+	Batch int
 	W           []float64 // [NPost, NPre] row-major, finite; nil when Sparse is set
 	// Sparse holds the weights as a CSR matrix [NPost, NPre] instead of W
 	// (ops.SparseMatVec computes the products); nil for dense weights.
@@ -70,6 +74,9 @@ func (c Config) Validate() error {
 	}
 	if c.NPost < 1 {
 		return fmt.Errorf("synapse: Config.NPost = %d must be >= 1", c.NPost)
+	}
+	if c.Batch < 0 {
+		return fmt.Errorf("synapse: Config.Batch = %d must be >= 0", c.Batch)
 	}
 	if c.NPre > math.MaxInt/c.NPost {
 		return fmt.Errorf("synapse: Config.NPost x Config.NPre = %d x %d overflows", c.NPost, c.NPre)
@@ -141,7 +148,11 @@ func Declare(b *graph.Builder, cfg Config) (*Group, error) {
 			s.zeroE = false
 		}
 	}
-	s.G = b.State("g", []float64{0}, cfg.NPre)
+	shape := []int{cfg.NPre}
+	if cfg.Batch > 0 {
+		shape = []int{cfg.Batch, cfg.NPre}
+	}
+	s.G = b.State("g", []float64{0}, shape...)
 	if cfg.Sparse == nil {
 		s.w = b.Param("W", cfg.W, cfg.NPost, cfg.NPre)
 	}
