@@ -56,7 +56,7 @@ type Config struct {
 	// batch size of batched presynaptic spikes ([Batch, NPre]): each batch
 	// row then has its own conductances and current [Batch, NPost].
 	Batch int
-	W           []float64 // [NPost, NPre] row-major, finite; nil when Sparse is set
+	W     []float64 // [NPost, NPre] row-major, finite; nil when Sparse is set
 	// Sparse holds the weights as a CSR matrix [NPost, NPre] instead of W
 	// (ops.SparseMatVec computes the products); nil for dense weights.
 	Sparse *ops.CSR
