@@ -5,23 +5,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spikegraph/spikegraph/internal/testutil"
+
 	"gorgonia.org/tensor"
 
 	"github.com/spikegraph/spikegraph/graph"
 )
-
-// noPanic runs f and turns a panic into a test failure and an error, so
-// that a case that panics fails instead of stopping the test binary.
-func noPanic(t *testing.T, f func() error) (err error) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			t.Errorf("panicked: %v", r)
-			err = errors.New("panicked")
-		}
-	}()
-	return f()
-}
 
 // TestNoGraph checks that a nil *Graph, a zero Graph and a nil *Builder
 // neither panic nor add anything: every node method returns nil and Err
@@ -62,7 +51,7 @@ func TestNoGraph(t *testing.T) {
 			t.Run(bname+"/"+oname, func(t *testing.T) {
 				t.Parallel()
 				b := mk()
-				err := noPanic(t, func() error {
+				err := testutil.NoPanic(t, func() error {
 					if n := op(b); n != nil {
 						t.Errorf("got=%v, want a nil node", n)
 					}
@@ -108,7 +97,7 @@ func TestNoGraph(t *testing.T) {
 				},
 			}
 			for name, f := range calls {
-				if err := noPanic(t, f); !errors.Is(err, graph.ErrNoGraph) {
+				if err := testutil.NoPanic(t, f); !errors.Is(err, graph.ErrNoGraph) {
 					t.Errorf("%s: got=%v, want ErrNoGraph", name, err)
 				}
 			}
@@ -140,7 +129,7 @@ func TestNewDense(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var d *tensor.Dense
-			err := noPanic(t, func() (err error) {
+			err := testutil.NoPanic(t, func() (err error) {
 				d, err = graph.NewDense(tc.dt, tc.data, tc.shape...)
 				return err
 			})
@@ -193,7 +182,7 @@ func TestBadArguments(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			err := noPanic(t, tc.run)
+			err := testutil.NoPanic(t, tc.run)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err: got=%v, want one holding %q", err, tc.want)
 			}

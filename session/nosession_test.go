@@ -6,23 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spikegraph/spikegraph/internal/testutil"
+
 	"gorgonia.org/tensor"
 
 	"github.com/spikegraph/spikegraph/session"
 )
-
-// noPanic runs f and turns a panic into a test failure and an error, so
-// that a case that panics fails instead of stopping the test binary.
-func noPanic(t *testing.T, f func() error) (err error) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			t.Errorf("panicked: %v", r)
-			err = errors.New("panicked")
-		}
-	}()
-	return f()
-}
 
 // TestNoSession checks that every method of a nil *Session and of a zero
 // Session returns ErrNoSession instead of panicking.
@@ -64,7 +53,7 @@ func TestNoSession(t *testing.T) {
 		for name, call := range calls {
 			t.Run(sess.name+"/"+name, func(t *testing.T) {
 				t.Parallel()
-				if err := noPanic(t, func() error { return call(sess.s) }); !errors.Is(err, session.ErrNoSession) {
+				if err := testutil.NoPanic(t, func() error { return call(sess.s) }); !errors.Is(err, session.ErrNoSession) {
 					t.Errorf("got=%v, want ErrNoSession", err)
 				}
 			})
@@ -136,7 +125,7 @@ func TestBadCalls(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			err = noPanic(t, func() error { return tc.run(t, s) })
+			err = testutil.NoPanic(t, func() error { return tc.run(t, s) })
 			if err == nil || !strings.HasPrefix(err.Error(), "session: ") || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got=%v, want an error holding %q", err, tc.want)
 			}
@@ -163,7 +152,7 @@ func TestHugeRecorderSizes(t *testing.T) {
 		capacity, want int
 	}{{-5, 0}, {100, 100}, {1 << 60, 1 << 26}} {
 		var got int
-		noPanic(t, func() error { got = cap(session.RecordSpikes("net/x", tc.capacity).Events); return nil })
+		testutil.NoPanic(t, func() error { got = cap(session.RecordSpikes("net/x", tc.capacity).Events); return nil })
 		if got != tc.want {
 			t.Errorf("RecordSpikes capacity %d: got=%d, want %d", tc.capacity, got, tc.want)
 		}
@@ -177,7 +166,7 @@ func TestHugeRecorderSizes(t *testing.T) {
 		{"negative steps", -1, "steps = -1 must be >= 0"},
 	} {
 		st := session.RecordState("net/x", []int{0, 1, 2})
-		err := noPanic(t, func() error { return st.Begin(s, 0, tc.steps) })
+		err := testutil.NoPanic(t, func() error { return st.Begin(s, 0, tc.steps) })
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got=%v, want an error holding %q", tc.name, err, tc.want)
 		}

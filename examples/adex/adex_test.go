@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spikegraph/spikegraph/internal/testutil"
+
 	"github.com/spikegraph/spikegraph/examples/adex"
 	"github.com/spikegraph/spikegraph/graph"
 	"github.com/spikegraph/spikegraph/ops"
@@ -100,19 +102,6 @@ func TestAdaptation(t *testing.T) {
 	}
 }
 
-// noPanic runs f and turns a panic into a test failure and an error, so
-// that a case that panics fails instead of stopping the test binary.
-func noPanic(t *testing.T, f func() error) (err error) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			t.Errorf("panicked: %v", r)
-			err = errors.New("panicked")
-		}
-	}()
-	return f()
-}
-
 func TestValidateNamesTheField(t *testing.T) {
 	t.Parallel()
 	nan, inf := math.NaN(), math.Inf(1)
@@ -151,12 +140,12 @@ func TestValidateNamesTheField(t *testing.T) {
 			t.Parallel()
 			c := adex.NewConfig(adex.RegularSpiking(), 2, dtMs)
 			tc.mutate(&c)
-			err := noPanic(t, c.Validate)
+			err := testutil.NoPanic(t, c.Validate)
 			if err == nil || !strings.HasPrefix(err.Error(), "adex: ") || !strings.Contains(err.Error(), tc.field+" ") {
 				t.Errorf("Validate: got=%v, want an adex error naming %s", err, tc.field)
 			}
 			g, _ := graph.New()
-			err = noPanic(t, func() error {
+			err = testutil.NoPanic(t, func() error {
 				_, err := adex.Declare(g.Scope("adex"), c, []float64{-70}, []float64{0})
 				return err
 			})
@@ -197,7 +186,7 @@ func TestDeclareStepCarryErrors(t *testing.T) {
 			if tc.nilB {
 				b = nil
 			}
-			err := noPanic(t, func() error {
+			err := testutil.NoPanic(t, func() error {
 				_, err := adex.Declare(b, cfg, tc.v0, tc.w0)
 				return err
 			})
@@ -268,7 +257,7 @@ func TestDeclareStepCarryErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = noPanic(t, func() error { return tc.run(b, p) })
+			err = testutil.NoPanic(t, func() error { return tc.run(b, p) })
 			if err == nil || !strings.HasPrefix(err.Error(), "adex: ") || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got=%v, want an adex error holding %q", err, tc.want)
 			}
@@ -354,13 +343,13 @@ func TestCurrentStep(t *testing.T) {
 		t.Run(tc.field, func(t *testing.T) {
 			c := good
 			tc.mutate(&c)
-			if err := noPanic(t, c.Validate); err == nil || !strings.Contains(err.Error(), "CurrentStep."+tc.field+" ") {
+			if err := testutil.NoPanic(t, c.Validate); err == nil || !strings.Contains(err.Error(), "CurrentStep."+tc.field+" ") {
 				t.Errorf("got=%v, want an error naming CurrentStep.%s", err, tc.field)
 			}
 		})
 	}
 
-	if err := noPanic(t, func() error { return good.Feed(0, nil) }); err == nil || !strings.Contains(err.Error(), "nil InputWriter") {
+	if err := testutil.NoPanic(t, func() error { return good.Feed(0, nil) }); err == nil || !strings.Contains(err.Error(), "nil InputWriter") {
 		t.Errorf("Feed to a nil writer: got=%v, want a nil-InputWriter error", err)
 	}
 

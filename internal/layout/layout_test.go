@@ -46,7 +46,7 @@ var layers = map[string]layer{
 	// extension API, dropped into the composer (with the stimulus
 	// protocols) and run; never a built-in neuron model. Its Examples live
 	// in its test files.
-	"examples/*": {allow: []string{"graph", "ops", "session", "sim", "models/network", "models/stimulus"}, tests: true},
+	"examples/*": {allow: []string{"graph", "ops", "session", "sim", "models/network", "models/stimulus", "internal/testutil"}, tests: true},
 	// Shared test helpers.
 	"internal/*": {allow: []string{"*"}},
 }

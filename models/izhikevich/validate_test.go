@@ -1,37 +1,15 @@
 package izhikevich_test
 
 import (
-	"errors"
 	"math"
-	"strings"
 	"testing"
+
+	"github.com/spikegraph/spikegraph/internal/testutil"
 
 	"github.com/spikegraph/spikegraph/graph"
 	"github.com/spikegraph/spikegraph/models/izhikevich"
 	"github.com/spikegraph/spikegraph/ops"
 )
-
-// noPanic runs f and turns a panic into a test failure and an error, so
-// that a case that panics fails instead of stopping the test binary.
-func noPanic(t *testing.T, f func() error) (err error) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			t.Errorf("panicked: %v", r)
-			err = errors.New("panicked")
-		}
-	}()
-	return f()
-}
-
-// wantErr fails unless err starts with "izhikevich: " and holds want (the
-// name of the field at fault).
-func wantErr(t *testing.T, what string, err error, want string) {
-	t.Helper()
-	if err == nil || !strings.HasPrefix(err.Error(), "izhikevich: ") || !strings.Contains(err.Error(), want) {
-		t.Errorf("%s: got=%v, want an izhikevich error holding %q", what, err, want)
-	}
-}
 
 func goodConfig() izhikevich.Config {
 	return izhikevich.NewConfig(izhikevich.Uniform(3, izhikevich.RegularSpiking()), 0.5)
@@ -73,15 +51,15 @@ func TestConfigValidate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c := goodConfig()
-			if err := noPanic(t, func() error { tc.mutate(&c); return nil }); err != nil {
+			if err := testutil.NoPanic(t, func() error { tc.mutate(&c); return nil }); err != nil {
 				return
 			}
-			wantErr(t, "Validate", noPanic(t, c.Validate), tc.want)
+			testutil.WantErr(t, "izhikevich", "Validate", testutil.NoPanic(t, c.Validate), tc.want)
 			g, err := graph.New()
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantErr(t, "Declare", noPanic(t, func() error {
+			testutil.WantErr(t, "izhikevich", "Declare", testutil.NoPanic(t, func() error {
 				_, err := izhikevich.Declare(g.Scope("p"), c, []float64{-70}, []float64{-14})
 				return err
 			}), tc.want)
@@ -123,14 +101,14 @@ func TestCellsValidate(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			err := noPanic(t, func() error { return tc.cells().Validate(tc.vpeak) })
+			err := testutil.NoPanic(t, func() error { return tc.cells().Validate(tc.vpeak) })
 			if tc.want == "" {
 				if err != nil {
 					t.Errorf("got=%v, want nil", err)
 				}
 				return
 			}
-			wantErr(t, "Cells.Validate", err, tc.want)
+			testutil.WantErr(t, "izhikevich", "Cells.Validate", err, tc.want)
 		})
 	}
 }
@@ -157,7 +135,7 @@ func TestCellsSet(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			before := append([]float64(nil), tc.cells.A...)
-			err := noPanic(t, func() error { return tc.cells.Set(tc.i, fs) })
+			err := testutil.NoPanic(t, func() error { return tc.cells.Set(tc.i, fs) })
 			if tc.want == "" {
 				if err != nil {
 					t.Fatalf("got=%v, want nil", err)
@@ -168,7 +146,7 @@ func TestCellsSet(t *testing.T) {
 				}
 				return
 			}
-			wantErr(t, "Set", err, tc.want)
+			testutil.WantErr(t, "izhikevich", "Set", err, tc.want)
 			for j := range before {
 				if tc.cells.A[j] != before[j] {
 					t.Errorf("A[%d] changed by a failed Set: got=%v, want %v", j, tc.cells.A[j], before[j])
@@ -197,7 +175,7 @@ func TestEquationValidate(t *testing.T) {
 			t.Parallel()
 			e := izhikevich.Standard()
 			tc.mutate(&e)
-			wantErr(t, "Validate", noPanic(t, e.Validate), tc.want)
+			testutil.WantErr(t, "izhikevich", "Validate", testutil.NoPanic(t, e.Validate), tc.want)
 		})
 	}
 	for _, e := range []izhikevich.Equation{izhikevich.Standard(), izhikevich.Modified2004(), izhikevich.Accommodation(), {}} {
@@ -238,7 +216,7 @@ func TestDeclareInitialState(t *testing.T) {
 			if tc.nilB {
 				b = nil
 			}
-			wantErr(t, "Declare", noPanic(t, func() error {
+			testutil.WantErr(t, "izhikevich", "Declare", testutil.NoPanic(t, func() error {
 				_, err := izhikevich.Declare(b, goodConfig(), tc.v0, tc.u0)
 				return err
 			}), tc.want)
@@ -328,7 +306,7 @@ func TestStepCarryErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantErr(t, tc.name, noPanic(t, func() error { return tc.run(b, p) }), tc.want)
+			testutil.WantErr(t, "izhikevich", tc.name, testutil.NoPanic(t, func() error { return tc.run(b, p) }), tc.want)
 		})
 	}
 }

@@ -2,37 +2,16 @@ package poisson_test
 
 import (
 	"context"
-	"errors"
 	"math"
-	"strings"
 	"testing"
+
+	"github.com/spikegraph/spikegraph/internal/testutil"
 
 	"github.com/spikegraph/spikegraph/graph"
 	"github.com/spikegraph/spikegraph/models/poisson"
 	"github.com/spikegraph/spikegraph/ops"
 	"github.com/spikegraph/spikegraph/session"
 )
-
-// noPanic runs f and turns a panic into a test failure and an error, so
-// that a case that panics fails instead of stopping the test binary.
-func noPanic(t *testing.T, f func() error) (err error) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			t.Errorf("panicked: %v", r)
-			err = errors.New("panicked")
-		}
-	}()
-	return f()
-}
-
-// wantErr fails unless err starts with "poisson: " and holds want.
-func wantErr(t *testing.T, what string, err error, want string) {
-	t.Helper()
-	if err == nil || !strings.HasPrefix(err.Error(), "poisson: ") || !strings.Contains(err.Error(), want) {
-		t.Errorf("%s: got=%v, want a poisson error holding %q", what, err, want)
-	}
-}
 
 // TestValidate is the bad-config table: Validate and Declare reject each
 // config with an error naming the field, add nothing and do not panic.
@@ -56,12 +35,12 @@ func TestValidate(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			wantErr(t, "Validate", noPanic(t, tc.cfg.Validate), tc.want)
+			testutil.WantErr(t, "poisson", "Validate", testutil.NoPanic(t, tc.cfg.Validate), tc.want)
 			g, err := graph.New()
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantErr(t, "Declare", noPanic(t, func() error {
+			testutil.WantErr(t, "poisson", "Declare", testutil.NoPanic(t, func() error {
 				_, err := poisson.Declare(g.Scope("in"), tc.cfg)
 				return err
 			}), tc.want)
@@ -100,7 +79,7 @@ func TestNilArguments(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			wantErr(t, tc.name, noPanic(t, tc.run), tc.want)
+			testutil.WantErr(t, "poisson", tc.name, testutil.NoPanic(t, tc.run), tc.want)
 		})
 	}
 }
@@ -134,7 +113,7 @@ func TestSpikesBadInput(t *testing.T) {
 			for i := range tc.dst {
 				tc.dst[i] = 7 // must survive a failed call
 			}
-			wantErr(t, "Spikes", noPanic(t, func() error { return tc.cfg.Spikes(tc.dst, tc.step, tc.rate) }), tc.want)
+			testutil.WantErr(t, "poisson", "Spikes", testutil.NoPanic(t, func() error { return tc.cfg.Spikes(tc.dst, tc.step, tc.rate) }), tc.want)
 			for i, x := range tc.dst {
 				if x != 7 {
 					t.Errorf("dst[%d] after a failed call: got=%v, want 7 (unchanged)", i, x)

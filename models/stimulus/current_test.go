@@ -11,6 +11,7 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/spikegraph/spikegraph/internal/testutil"
 	"github.com/spikegraph/spikegraph/models/stimulus"
 )
 
@@ -145,7 +146,7 @@ func TestReadSamplesNPYFormats(t *testing.T) {
 			t.Parallel()
 			r := tc.r(t)
 			var got stimulus.Samples
-			err := noPanic(t, func() (err error) { got, err = stimulus.ReadSamplesNPY(r); return err })
+			err := testutil.NoPanic(t, func() (err error) { got, err = stimulus.ReadSamplesNPY(r); return err })
 			if err != nil || len(got) != len(want) || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
 				t.Errorf("got=%v (%v), want %v", got, err, want)
 			}
@@ -193,7 +194,7 @@ func TestReadSamplesNPYBadInput(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := tc.r(t)
-			err := noPanic(t, func() error {
+			err := testutil.NoPanic(t, func() error {
 				_, err := stimulus.ReadSamplesNPY(r)
 				return err
 			})
@@ -228,7 +229,7 @@ func TestProtocolValidate(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			err := noPanic(t, tc.p.Validate)
+			err := testutil.NoPanic(t, tc.p.Validate)
 			if err == nil || !strings.HasPrefix(err.Error(), "stimulus: ") || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got=%v, want an error holding %q", err, tc.want)
 			}
@@ -295,7 +296,7 @@ func TestNilCurrent(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			err := noPanic(t, tc.run)
+			err := testutil.NoPanic(t, tc.run)
 			if err == nil || !strings.HasPrefix(err.Error(), "stimulus: ") || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got=%v, want an error holding %q", err, tc.want)
 			}

@@ -1,10 +1,11 @@
 package stimulus_test
 
 import (
-	"errors"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/spikegraph/spikegraph/internal/testutil"
 
 	"github.com/spikegraph/spikegraph/models/stimulus"
 )
@@ -26,19 +27,6 @@ func TestCourseWindowIsOpen(t *testing.T) {
 	if n != 999 {
 		t.Fatalf("%d active steps, want 999", n)
 	}
-}
-
-// noPanic runs f and turns a panic into a test failure and an error, so
-// that a case that panics fails instead of stopping the test binary.
-func noPanic(t *testing.T, f func() error) (err error) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			t.Errorf("panicked: %v", r)
-			err = errors.New("panicked")
-		}
-	}()
-	return f()
 }
 
 type writer map[string][]float64
@@ -99,7 +87,7 @@ func TestWindowFeederAt(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var got float64
-			err := noPanic(t, func() (err error) {
+			err := testutil.NoPanic(t, func() (err error) {
 				got, err = tc.f.At(tc.k, tc.i)
 				return err
 			})
@@ -137,7 +125,7 @@ func TestWindowValidate(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			err := noPanic(t, tc.w.Validate)
+			err := testutil.NoPanic(t, tc.w.Validate)
 			if tc.want == "" {
 				if err != nil {
 					t.Errorf("got=%v, want nil", err)

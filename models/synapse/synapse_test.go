@@ -1,35 +1,14 @@
 package synapse_test
 
 import (
-	"errors"
 	"math"
-	"strings"
 	"testing"
+
+	"github.com/spikegraph/spikegraph/internal/testutil"
 
 	"github.com/spikegraph/spikegraph/graph"
 	"github.com/spikegraph/spikegraph/models/synapse"
 )
-
-// noPanic runs f and turns a panic into a test failure and an error, so
-// that a case that panics fails instead of stopping the test binary.
-func noPanic(t *testing.T, f func() error) (err error) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			t.Errorf("panicked: %v", r)
-			err = errors.New("panicked")
-		}
-	}()
-	return f()
-}
-
-// wantErr fails unless err starts with "synapse: " and holds want.
-func wantErr(t *testing.T, what string, err error, want string) {
-	t.Helper()
-	if err == nil || !strings.HasPrefix(err.Error(), "synapse: ") || !strings.Contains(err.Error(), want) {
-		t.Errorf("%s: got=%v, want a synapse error holding %q", what, err, want)
-	}
-}
 
 func ok() synapse.Config {
 	return synapse.Config{NPre: 2, NPost: 3, W: make([]float64, 6), E: []float64{0, -85}, TauMs: 10, DtMs: 0.5}
@@ -74,12 +53,12 @@ func TestValidate(t *testing.T) {
 			t.Parallel()
 			c := ok()
 			tc.mutate(&c)
-			wantErr(t, "Validate", noPanic(t, c.Validate), tc.want)
+			testutil.WantErr(t, "synapse", "Validate", testutil.NoPanic(t, c.Validate), tc.want)
 			g, err := graph.New()
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantErr(t, "Declare", noPanic(t, func() error {
+			testutil.WantErr(t, "synapse", "Declare", testutil.NoPanic(t, func() error {
 				_, err := synapse.Declare(g.Scope("syn"), c)
 				return err
 			}), tc.want)
@@ -141,7 +120,7 @@ func TestDeclareStepErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantErr(t, tc.name, noPanic(t, func() error { return tc.run(b, s) }), tc.want)
+			testutil.WantErr(t, "synapse", tc.name, testutil.NoPanic(t, func() error { return tc.run(b, s) }), tc.want)
 		})
 	}
 }
