@@ -41,11 +41,15 @@ func PlanScenario(name string, o network.Options, durationMs float64) (Plan, err
 // Build builds the scenario. Its Network declares the monitors
 // network.MonitorSpikes, network.MonitorV and, with a Poisson input,
 // network.MonitorInput.
-func (p Plan) Build() (*network.Net, error) {
+func (p Plan) Build() (*network.Net, error) { return p.BuildContext(context.Background()) }
+
+// BuildContext is Build stopping early, with ctx's error wrapped, when ctx
+// is done (drawing a large network's synapses takes seconds).
+func (p Plan) BuildContext(ctx context.Context) (*network.Net, error) {
 	if p.Scenario.Name == "" {
 		return nil, errors.New("sim: the zero Plan (make one with PlanScenario)")
 	}
-	net, err := p.Scenario.Build(p.Options)
+	net, err := p.Scenario.BuildContext(ctx, p.Options)
 	if err != nil {
 		return nil, fmt.Errorf("sim: %w", err)
 	}
@@ -58,7 +62,7 @@ func (p Plan) Run(ctx context.Context, opts ...Option) (*network.Net, *Result, e
 	if _, err := newConfig(opts); err != nil {
 		return nil, nil, err
 	}
-	net, err := p.Build()
+	net, err := p.BuildContext(ctx)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -11,12 +11,13 @@ import (
 
 // Connectivity chooses the synapses of a projection. Rows calls emit for
 // every synapse (post, pre), row by row (post ascending) and, within a row,
-// pre ascending, drawing what it needs from r. A projection draws each
+// pre ascending, drawing what it needs from r, and stops (returning nil)
+// as soon as emit returns false. A projection draws each
 // synapse's weight from the same r right after emit returns, so a
 // generator's draws and the weights interleave as in the course's loops.
 // Rows never builds an nPost × nPre table unless its rule needs every pair.
 type Connectivity interface {
-	Rows(nPost, nPre int, r *rand.Rand, emit func(post, pre int)) error
+	Rows(nPost, nPre int, r *rand.Rand, emit func(post, pre int) bool) error
 }
 
 // Pairwise tests every (post, pre) pair with probability P, one uniform
@@ -28,14 +29,14 @@ type Pairwise struct {
 }
 
 // Rows implements Connectivity.
-func (c Pairwise) Rows(nPost, nPre int, r *rand.Rand, emit func(post, pre int)) error {
+func (c Pairwise) Rows(nPost, nPre int, r *rand.Rand, emit func(post, pre int) bool) error {
 	if err := checkProb("Pairwise.P", c.P); err != nil {
 		return err
 	}
 	for post := 0; post < nPost; post++ {
 		for pre := 0; pre < nPre; pre++ {
-			if r.Float64() < c.P {
-				emit(post, pre)
+			if r.Float64() < c.P && !emit(post, pre) {
+				return nil
 			}
 		}
 	}
@@ -52,7 +53,7 @@ type FixedProbability struct {
 }
 
 // Rows implements Connectivity.
-func (c FixedProbability) Rows(nPost, nPre int, r *rand.Rand, emit func(post, pre int)) error {
+func (c FixedProbability) Rows(nPost, nPre int, r *rand.Rand, emit func(post, pre int) bool) error {
 	if err := checkProb("FixedProbability.P", c.P); err != nil {
 		return err
 	}
@@ -72,7 +73,9 @@ func (c FixedProbability) Rows(nPost, nPre int, r *rand.Rand, emit func(post, pr
 				break
 			}
 			pre += int(gap) + 1
-			emit(post, pre)
+			if !emit(post, pre) {
+				return nil
+			}
 		}
 	}
 	return nil
@@ -85,7 +88,7 @@ type FixedInDegree struct {
 }
 
 // Rows implements Connectivity.
-func (c FixedInDegree) Rows(nPost, nPre int, r *rand.Rand, emit func(post, pre int)) error {
+func (c FixedInDegree) Rows(nPost, nPre int, r *rand.Rand, emit func(post, pre int) bool) error {
 	if c.K < 0 || c.K > nPre {
 		return fmt.Errorf("FixedInDegree.K = %d must be in [0, %d] (the presynaptic size)", c.K, nPre)
 	}
@@ -104,7 +107,9 @@ func (c FixedInDegree) Rows(nPost, nPre int, r *rand.Rand, emit func(post, pre i
 		}
 		sortInts(row)
 		for _, pre := range row {
-			emit(post, pre)
+			if !emit(post, pre) {
+				return nil
+			}
 		}
 	}
 	return nil
@@ -118,7 +123,7 @@ type RingNeighbours struct {
 }
 
 // Rows implements Connectivity.
-func (c RingNeighbours) Rows(nPost, nPre int, r *rand.Rand, emit func(post, pre int)) error {
+func (c RingNeighbours) Rows(nPost, nPre int, r *rand.Rand, emit func(post, pre int) bool) error {
 	if nPost != nPre {
 		return fmt.Errorf("RingNeighbours: pre (%d) and post (%d) must be the same ring", nPre, nPost)
 	}
@@ -127,8 +132,8 @@ func (c RingNeighbours) Rows(nPost, nPre int, r *rand.Rand, emit func(post, pre 
 	}
 	for post := 0; post < nPost; post++ {
 		for pre := 0; pre < nPre; pre++ {
-			if d := ringDistance(post, pre, nPre); d >= 1 && d <= c.Reach {
-				emit(post, pre)
+			if d := ringDistance(post, pre, nPre); d >= 1 && d <= c.Reach && !emit(post, pre) {
+				return nil
 			}
 		}
 	}
@@ -139,10 +144,12 @@ func (c RingNeighbours) Rows(nPost, nPre int, r *rand.Rand, emit func(post, pre 
 type AllToAll struct{}
 
 // Rows implements Connectivity.
-func (AllToAll) Rows(nPost, nPre int, r *rand.Rand, emit func(post, pre int)) error {
+func (AllToAll) Rows(nPost, nPre int, r *rand.Rand, emit func(post, pre int) bool) error {
 	for post := 0; post < nPost; post++ {
 		for pre := 0; pre < nPre; pre++ {
-			emit(post, pre)
+			if !emit(post, pre) {
+				return nil
+			}
 		}
 	}
 	return nil

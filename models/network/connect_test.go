@@ -25,13 +25,14 @@ func collect(t *testing.T, c network.Connectivity, nPost, nPre int, seed uint64)
 	src := &countingSource{src: rand.NewPCG(seed, 7)}
 	var s synapseList
 	last := -1
-	err := c.Rows(nPost, nPre, rand.New(src), func(post, pre int) {
+	err := c.Rows(nPost, nPre, rand.New(src), func(post, pre int) bool {
 		at := post*nPre + pre
 		if at <= last {
 			t.Fatalf("%T: synapse (%d, %d) out of row-major order or repeated", c, post, pre)
 		}
 		last = at
 		s.post, s.pre = append(s.post, post), append(s.pre, pre)
+		return true
 	})
 	if err != nil {
 		t.Fatalf("%T: %v", c, err)
@@ -130,7 +131,7 @@ func TestFixedInDegree(t *testing.T) {
 			t.Errorf("pre %d chosen %v times, want %v ± %.0f", pre, c, mean, 5*sd)
 		}
 	}
-	if err := (network.FixedInDegree{K: 11}).Rows(1, 10, rand.New(rand.NewPCG(1, 1)), func(int, int) {}); err == nil {
+	if err := (network.FixedInDegree{K: 11}).Rows(1, 10, rand.New(rand.NewPCG(1, 1)), func(int, int) bool { return true }); err == nil {
 		t.Error("K > nPre: no error")
 	}
 }
@@ -155,7 +156,7 @@ func TestRingNeighbours(t *testing.T) {
 		}
 	}
 	for _, bad := range []network.RingNeighbours{{Reach: 0}, {Reach: 25}} {
-		if err := bad.Rows(n, n, nil, func(int, int) {}); err == nil {
+		if err := bad.Rows(n, n, nil, func(int, int) bool { return true }); err == nil {
 			t.Errorf("%+v: no error", bad)
 		}
 	}
@@ -222,5 +223,17 @@ func TestBlockScaleAndLabels(t *testing.T) {
 	}
 	if net.Projections[0].Synapses != 16 {
 		t.Errorf("Synapses = %d, want 16", net.Projections[0].Synapses)
+	}
+}
+
+// TestRowsStop: every generator stops when emit says so.
+func TestRowsStop(t *testing.T) {
+	for _, c := range []network.Connectivity{network.Pairwise{P: 0.5}, network.FixedProbability{P: 0.5},
+		network.FixedInDegree{K: 3}, network.RingNeighbours{Reach: 2}, network.AllToAll{}} {
+		calls := 0
+		err := c.Rows(10, 10, rand.New(rand.NewPCG(1, 2)), func(int, int) bool { calls++; return calls < 3 })
+		if err != nil || calls != 3 {
+			t.Errorf("%T: %d calls after emit said stop at the 3rd (err %v)", c, calls, err)
+		}
 	}
 }

@@ -1,6 +1,8 @@
 package network
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -41,7 +43,7 @@ const NameNoise = "in/noise"
 // noise is counter-based (ops.Normal, stream 0 under Options.Seed).
 const streamIzh2003 = 4
 
-func newIzh2003(o Options) (*Net, error) {
+func newIzh2003(ctx context.Context, o Options) (*Net, error) {
 	n := o.N
 	ne := int(math.Round(Izh2003ExcFraction * float64(n)))
 	net := &Net{Kind: Izhikevich2003, Options: o, N: n, NExc: ne, NInh: n - ne, V0: Izh2003V0}
@@ -61,6 +63,9 @@ func newIzh2003(o Options) (*Net, error) {
 	net.Izh = izhikevich.Config{Cells: cells, DtMs: o.DtMs, VPeak: Izh2003VPeak, Scheme: izhikevich.NetM}
 	w := make([]float64, n*n)
 	for post := 0; post < n; post++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("network: %v: %w", Izhikevich2003, err)
+		}
 		for pre := 0; pre < n; pre++ {
 			scale := Izh2003WExc
 			if net.Inh[pre] {
@@ -82,7 +87,7 @@ func newIzh2003(o Options) (*Net, error) {
 		Sources:     []Source{Noise{Name: "in", To: "net", Sigma: net.Izh2003.Sigma, Stream: net.Izh2003.Noise(o.Seed).Stream}},
 		Projections: []Projection{{Name: "syn_rec", From: "net", To: "net", Synapse: CurrentPulse{}, W: w}},
 	}
-	return net, net.build(spec)
+	return net, net.build(ctx, spec)
 }
 
 // Izh2003Spec holds what the izhikevich2003 network adds to a Net.

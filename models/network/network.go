@@ -1,6 +1,7 @@
 package network
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -113,8 +114,8 @@ func RandomInh(n int, pInh float64, seed, stream uint64) ([]bool, error) {
 }
 
 // newCourse returns the builder of one of the course's steps 1-4.
-func newCourse(k Kind) func(o Options) (*Net, error) {
-	return func(o Options) (*Net, error) {
+func newCourse(k Kind) func(ctx context.Context, o Options) (*Net, error) {
+	return func(ctx context.Context, o Options) (*Net, error) {
 		net := &Net{Kind: k, Options: o, N: o.N, V0: izhikevich.RestV, U0: izhikevich.RestU, Window: stimulus.CourseWindow()}
 		if o.Notebook && k != Uncoupled && k != Recurrent {
 			net.V0 = -65 // In [10] and In [12] start at v = -65 mV
@@ -165,7 +166,7 @@ func newCourse(k Kind) func(o Options) (*Net, error) {
 			}
 			spec.Projections = append(spec.Projections, rec)
 		}
-		return net, net.build(spec)
+		return net, net.build(ctx, spec)
 	}
 }
 
@@ -193,14 +194,14 @@ func (net *Net) addInput(spec *Spec) {
 
 // build adds the scenario's monitors to spec, builds it and fills the
 // net's graph, feeder and synapse configs.
-func (net *Net) build(spec Spec) error {
+func (net *Net) build(ctx context.Context, spec Spec) error {
 	spec.Monitors = append(spec.Monitors,
 		Monitor{Name: MonitorSpikes, Kind: SpikeEvents, Of: "net"},
 		Monitor{Name: MonitorV, Kind: Trace, Of: "net", Index: net.Record})
 	if net.Input != nil {
 		spec.Monitors = append(spec.Monitors, Monitor{Name: MonitorInput, Kind: CountSpikes, Of: "in"})
 	}
-	built, err := spec.Build()
+	built, err := spec.BuildContext(ctx)
 	if err != nil {
 		return fmt.Errorf("network: %v: %w", net.Kind, err)
 	}

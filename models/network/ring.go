@@ -1,6 +1,8 @@
 package network
 
 import (
+	"context"
+	"fmt"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -88,7 +90,7 @@ func (r *RingSpec) DistanceToStimulated(i int) int {
 // newRing builds the ring network (the course's Step 5; see RingSpec and the
 // constants above). Options.N is the ring's size (0 means DefaultN, at least
 // MinRingN); Options.Notebook is rejected, as the notebook has no Step 5.
-func newRing(o Options) (*Net, error) {
+func newRing(ctx context.Context, o Options) (*Net, error) {
 	net := &Net{Kind: Ring, Options: o, N: o.N, V0: izhikevich.RestV, U0: izhikevich.RestU, Window: stimulus.CourseWindow()}
 	cells, err := net.drawTypes(true)
 	if err != nil {
@@ -102,13 +104,17 @@ func newRing(o Options) (*Net, error) {
 	}
 	net.Ring = spec
 
+	rec, err := ringRecurrent(ctx, o, net.Inh, spec)
+	if err != nil {
+		return nil, err
+	}
 	s := net.spec()
 	net.addInput(&s)
 	s.Projections = []Projection{
 		{Name: "syn_in", From: "in", To: "net", Synapse: Conductance{TauMs: TauGMs, E: []float64{0}}, W: ringInput(o, spec)},
-		{Name: "syn_rec", From: "net", To: "net", Synapse: Conductance{TauMs: TauGMs, E: []float64{0}, EInh: ptr(EInhMV)}, W: ringRecurrent(o, net.Inh, spec)},
+		{Name: "syn_rec", From: "net", To: "net", Synapse: Conductance{TauMs: TauGMs, E: []float64{0}, EInh: ptr(EInhMV)}, W: rec},
 	}
-	return net, net.build(s)
+	return net, net.build(ctx, s)
 }
 
 // ringInput draws the input weights [post, train]: Step 3's draw for every
@@ -129,12 +135,15 @@ func ringInput(o Options, spec *RingSpec) []float64 {
 // presynaptic neuron reaches every neuron within spec.Reach positions, an
 // inhibitory one connects as in Recurrent (probability RecProb); weights are
 // Gamma-distributed and the inhibitory-to-excitatory block is doubled.
-func ringRecurrent(o Options, inh []bool, spec *RingSpec) []float64 {
+func ringRecurrent(ctx context.Context, o Options, inh []bool, spec *RingSpec) ([]float64, error) {
 	n := len(inh)
 	r := rand.New(rand.NewPCG(o.Seed, streamRec))
 	gamma := distuv.Gamma{Alpha: GammaShape, Beta: 1 / GammaScale, Src: r}
 	w := make([]float64, n*n)
 	for post := 0; post < n; post++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("network: ring: %w", err)
+		}
 		for pre := 0; pre < n; pre++ {
 			if inh[pre] {
 				if r.Float64() >= RecProb {
@@ -150,5 +159,5 @@ func ringRecurrent(o Options, inh []bool, spec *RingSpec) []float64 {
 			w[post*n+pre] = x
 		}
 	}
-	return w
+	return w, nil
 }

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -57,7 +58,7 @@ type Scenario struct {
 	// MinDurationMs is the shortest run the scenario's analysis accepts.
 	MinDurationMs float64
 
-	build func(o Options) (*Net, error)
+	build func(ctx context.Context, o Options) (*Net, error)
 }
 
 var scenarioTable = []Scenario{
@@ -218,7 +219,11 @@ func (s Scenario) Steps(durationMs, dtMs float64) (int, error) {
 }
 
 // Build checks o and builds the scenario.
-func (s Scenario) Build(o Options) (*Net, error) {
+func (s Scenario) Build(o Options) (*Net, error) { return s.BuildContext(context.Background(), o) }
+
+// BuildContext is Build stopping early, with ctx's error wrapped, when ctx
+// is done.
+func (s Scenario) BuildContext(ctx context.Context, o Options) (*Net, error) {
 	if s.build == nil {
 		return nil, &OptionError{Option: "scenario", Err: fmt.Errorf("%w: the zero Scenario", ErrUnknownScenario)}
 	}
@@ -226,7 +231,7 @@ func (s Scenario) Build(o Options) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
-	net, err := s.build(o)
+	net, err := s.build(ctx, o)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,8 @@
 package network
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -192,7 +194,14 @@ func (n *Network) Population(name string) (BuiltPopulation, bool) {
 // Build validates the spec and builds its one-step graph. The order of
 // operations within a step is Schedule. Errors are *OptionError naming the
 // field at fault (a component's own error is wrapped with the field path).
-func (s Spec) Build() (net *Network, err error) {
+func (s Spec) Build() (*Network, error) { return s.BuildContext(context.Background()) }
+
+// BuildContext is Build stopping early, with ctx's error wrapped, when ctx
+// is done: drawing the synapses of a large network takes seconds.
+func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("network: build: %w", err)
+	}
 	if !(s.DtMs > 0) || math.IsInf(s.DtMs, 0) {
 		return nil, optionf("DtMs", "%v ms must be > 0 and finite", s.DtMs)
 	}
@@ -315,7 +324,10 @@ func (s Spec) Build() (net *Network, err error) {
 			}
 			projStreams[p.Stream] = p.Name
 		}
-		w, csr, nnz, err := p.weights(s.Seed, post.n, preN, post.Inh, preInh)
+		w, csr, nnz, err := p.weights(ctx, s.Seed, post.n, preN, post.Inh, preInh)
+		if errors.Is(err, ctx.Err()) && ctx.Err() != nil {
+			return nil, fmt.Errorf("network: build %s: %w", field, err)
+		}
 		if err != nil {
 			return nil, wrapOption(field, err)
 		}
@@ -493,7 +505,7 @@ func (c Conductance) reversal(nPre int, inh []bool) ([]float64, error) {
 
 // weights returns the weights: a dense matrix [post, pre] or, for a sparse
 // projection, a CSR matrix; and the number of nonzero weights.
-func (p Projection) weights(seed uint64, nPost, nPre int, postInh, preInh []bool) ([]float64, *ops.CSR, int, error) {
+func (p Projection) weights(ctx context.Context, seed uint64, nPost, nPre int, postInh, preInh []bool) ([]float64, *ops.CSR, int, error) {
 	if p.W != nil {
 		if p.Connect != nil || p.Weights != nil || p.Scale != nil {
 			return nil, nil, 0, optionf("W", "explicit weights exclude Connect, Weights and Scale")
@@ -549,13 +561,15 @@ func (p Projection) weights(seed uint64, nPost, nPre int, postInh, preInh []bool
 	}
 	nnz, lastPost, lastPre := 0, 0, -1
 	var bad error
-	err = p.Connect.Rows(nPost, nPre, r, func(post, pre int) {
-		if bad != nil {
-			return
-		}
+	err = p.Connect.Rows(nPost, nPre, r, func(post, pre int) bool {
 		if post < 0 || post >= nPost || pre < 0 || pre >= nPre || post < lastPost || (post == lastPost && pre <= lastPre) {
 			bad = fmt.Errorf("synapse (%d, %d) is out of range or out of row-major order", post, pre)
-			return
+			return false
+		}
+		if post != lastPost {
+			if bad = ctx.Err(); bad != nil {
+				return false
+			}
 		}
 		lastPost, lastPre = post, pre
 		x := draw()
@@ -569,9 +583,10 @@ func (p Projection) weights(seed uint64, nPost, nPre int, postInh, preInh []bool
 		}
 		if rows != nil {
 			bad = rows.add(post, pre, x)
-			return
+			return bad == nil
 		}
 		w[post*nPre+pre] = x
+		return true
 	})
 	if err == nil {
 		err = bad

@@ -1,11 +1,13 @@
 package network_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"gorgonia.org/tensor"
 
@@ -299,6 +301,39 @@ func TestSparseEqualsDense(t *testing.T) {
 			if math.Abs(d[i]-s[i]) > tol {
 				t.Fatalf("step %d, element %d: dense %v, sparse %v", step, i, d[i], s[i])
 			}
+		}
+	}
+}
+
+// TestBuildStopsWhenCancelled: a cancelled context stops the build of a
+// large network, whose synapse draw would otherwise take seconds, and
+// the error wraps context.Canceled.
+func TestBuildStopsWhenCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := small(4).BuildContext(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled before: %v", err)
+	}
+	for _, name := range []string{"recurrent", "ring", "izhikevich2003"} {
+		sc, err := network.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		go func() {
+			_, err := sc.BuildContext(ctx, network.Options{N: 5000}) // 0.3-1 s to build
+			done <- err
+		}()
+		time.Sleep(5 * time.Millisecond)
+		cancel()
+		select {
+		case err := <-done:
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("%s: %v, want context.Canceled", name, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: still building 5 s after the cancel", name)
 		}
 	}
 }
