@@ -63,36 +63,58 @@ each panel's time axis runs from 0 to its duration; the initial state (sample
 
 Flags:
   --dtype T   float64 or float32 (default float64, which reproduces the program)
-  --out DIR   output directory (default out/%[1]s)
+  --out DIR   parent of the run folders (default out/%[1]s): each run writes
+              DIR/<time stamp>-seed0/ and DIR/latest points to the newest
+              complete one
+  --name NAME the run folder's name instead of the time stamp
 
-Exit status: 0 success, 1 the run failed, 2 bad usage or input, 130 interrupted, 143 terminated.
-`, c.name, len(c.panels()), c.source, c.rows, c.cols, c.name+".png", c.name+".json", c.name+"_traces.csv", "")
+`+exitStatusText, c.name, len(c.panels()), c.source, c.rows, c.cols, c.name+".png", c.name+".json", c.name+"_traces.csv", "")
 }
 
 // figureConfig is a parsed features or classes command line.
 type figureConfig struct {
-	dtype string // checked by network.ParseDtype
-	out   string
+	dtype   string // checked by network.ParseDtype
+	out     string
+	name    string
+	command string
 }
 
 func (c figureCmd) parse(args []string) (*figureConfig, error) {
-	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlagSet(c.name)
 	dtype := fs.String("dtype", "float64", "")
 	out := fs.String("out", filepath.Join("out", c.name), "")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return nil, err
-		}
-		return nil, usagef("%v", err)
+	name := fs.String("name", "", "")
+	pos, set, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, err
 	}
-	if fs.NArg() > 0 {
-		return nil, usagef("unexpected argument %q (%s takes flags only)", fs.Arg(0), c.name)
+	if len(pos) > 0 {
+		return nil, usagef("unexpected argument %q (%s takes flags only)", pos[0], c.name)
 	}
 	if *out == "" {
 		return nil, usagef("--out: empty directory name")
 	}
-	return &figureConfig{dtype: *dtype, out: *out}, nil
+	if set["name"] {
+		if err := outdir.CheckRunName(*name); err != nil {
+			return nil, usagef("--name: %v", err)
+		}
+	}
+	return &figureConfig{dtype: *dtype, out: *out, name: *name,
+		command: strings.Join(append([]string{"spikegraph", c.name}, args...), " ")}, nil
+}
+
+// figureSummary is the summary.json of a figure command's run.
+type figureSummary struct {
+	RunID   string   `json:"run_id"`
+	Version string   `json:"version"`
+	Command string   `json:"command"`
+	Error   string   `json:"error,omitempty"`
+	Figure  string   `json:"figure"`
+	Dtype   string   `json:"dtype"`
+	Panels  int      `json:"panels"` // panels simulated
+	Spikes  int      `json:"spikes"` // spikes in all panels
+	WallS   float64  `json:"wall_s"` // simulation and writing
+	Files   []string `json:"files"`  // besides summary.json
 }
 
 // run is the command's entry point.
@@ -109,20 +131,18 @@ func (c figureCmd) run(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return report(stderr, c.name, err)
 	}
-	od, err := outdir.Prepare(cfg.out)
+	od, err := outdir.Begin(cfg.out, cfg.name, 0, cfg.command, versionString())
 	if err != nil {
-		return report(stderr, c.name, usagef("--out: %v", err))
+		return report(stderr, c.name, outError(err))
 	}
-	defer od.Abort()
 	start := time.Now()
 	panels := c.panels()
 	show, clearLine := progress(stderr, "panels")
 	var runs []*sim.PanelResult
 	for i, p := range panels {
-		r, err := sim.RunPanel(ctx, p, dtype)
-		if err != nil {
-			clearLine()
-			return report(stderr, c.name, err)
+		var r *sim.PanelResult
+		if r, err = sim.RunPanel(ctx, p, dtype); err != nil {
+			break
 		}
 		runs = append(runs, r)
 		if show != nil {
@@ -130,20 +150,28 @@ func (c figureCmd) run(ctx context.Context, args []string, stdout, stderr io.Wri
 		}
 	}
 	clearLine()
-	files, err := c.write(od, runs)
-	if err != nil {
-		return report(stderr, c.name, err)
+	if err == nil {
+		err = c.write(ctx, od, runs)
 	}
-	if err := od.Commit(); err != nil {
-		return report(stderr, c.name, err)
-	}
-	spikes := 0
+	sum := figureSummary{RunID: od.ID(), Version: versionString(), Command: cfg.command, Figure: c.source,
+		Dtype: dtype.String(), Panels: len(runs), WallS: time.Since(start).Seconds(), Files: od.Files()}
 	for _, r := range runs {
-		spikes += len(r.SpikesMs)
+		sum.Spikes += len(r.SpikesMs)
+	}
+	status := statusOf(err)
+	if err != nil {
+		sum.Error = err.Error()
+	}
+	if ferr := od.Finish(status, sum); ferr != nil && err == nil {
+		err = ferr
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "spikegraph %s: the run's folder %s says %q\n", c.name, od.Dir(), status)
+		return report(stderr, c.name, err)
 	}
 	fmt.Fprintf(stdout, "%s (%s): %d panels of %s, %d spikes in all, in %.2f s\n",
-		c.name, dtype, len(runs), c.source, spikes, time.Since(start).Seconds())
-	fmt.Fprintf(stdout, "  wrote %s: %s\n", cfg.out, strings.Join(files, ", "))
+		c.name, dtype, len(runs), c.source, sum.Spikes, sum.WallS)
+	fmt.Fprintf(stdout, "  wrote %s: %s\n", od.Dir(), strings.Join(append([]string{outdir.SummaryName}, sum.Files...), ", "))
 	return exitOK
 }
 
@@ -189,9 +217,9 @@ func (s panelSet) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// write stages the figure, the JSON file and the traces, and returns their
-// names.
-func (c figureCmd) write(od *outdir.Run, runs []*sim.PanelResult) ([]string, error) {
+// write writes the JSON file, the traces and the figure, looking at ctx
+// between files.
+func (c figureCmd) write(ctx context.Context, od *outdir.Run, runs []*sim.PanelResult) error {
 	set := panelSet{}
 	g := plot.Grid{Title: c.source, Rows: c.rows, Cols: c.cols, WidthPx: c.widthPx, HeightPx: c.heightPx}
 	for _, r := range runs {
@@ -201,19 +229,8 @@ func (c figureCmd) write(od *outdir.Run, runs []*sim.PanelResult) ([]string, err
 		g.Panels = append(g.Panels, plot.Panel{Title: c.title(p), TMs: r.TMs, V: r.V, I: r.I})
 	}
 	png, js, csvName := c.name+".png", c.name+".json", c.name+"_traces.csv"
-	f, err := od.Create(png)
-	if err != nil {
-		return nil, err
-	}
-	err = plot.GridPNG(f, g)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, fmt.Errorf("writing %s: %w", png, err)
-	}
 	if err := od.WriteJSON(js, set); err != nil {
-		return nil, err
+		return err
 	}
 	if err := od.WriteCSV(csvName, []string{"panel", "t_ms", "v_mv", "i"}, func(w *csv.Writer) error {
 		row := make([]string, 4)
@@ -230,7 +247,10 @@ func (c figureCmd) write(od *outdir.Run, runs []*sim.PanelResult) ([]string, err
 		}
 		return nil
 	}); err != nil {
-		return nil, err
+		return err
 	}
-	return []string{png, js, csvName}, nil
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("writing %s: %w", png, err)
+	}
+	return od.Write(png, func(w io.Writer) error { return plot.GridPNG(w, g) })
 }

@@ -110,7 +110,7 @@ func TestFigureCommandsWriteTheirFiles(t *testing.T) {
 
 			// The JSON file: every key, in the figure's order, with the
 			// spike times of the panel run directly.
-			b, err := os.ReadFile(filepath.Join(dir, tc.cmd+".json"))
+			b, err := os.ReadFile(filepath.Join(dir, "latest", tc.cmd+".json"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -140,7 +140,7 @@ func TestFigureCommandsWriteTheirFiles(t *testing.T) {
 			}
 
 			// The PNG decodes, at the figure's size.
-			f, err := os.Open(filepath.Join(dir, tc.cmd+".png"))
+			f, err := os.Open(filepath.Join(dir, "latest", tc.cmd+".png"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -151,7 +151,7 @@ func TestFigureCommandsWriteTheirFiles(t *testing.T) {
 			}
 
 			// The traces: samples 1..Steps of every panel, t from 0 to the duration.
-			f, err = os.Open(filepath.Join(dir, tc.cmd+"_traces.csv"))
+			f, err = os.Open(filepath.Join(dir, "latest", tc.cmd+"_traces.csv"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -204,7 +204,7 @@ func TestFigureCommandsBadInput(t *testing.T) {
 				args := append([]string{cmd, "--out", dir}, tc.args...)
 				code, stdout, stderr := runCLI(t, args...)
 				if code != exitUsage {
-					t.Fatalf("exit %d, want 2 (stderr %q)", code, stderr)
+					t.Fatalf("exit %d, want %d (stderr %q)", code, exitUsage, stderr)
 				}
 				if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) || !strings.HasPrefix(stderr, "spikegraph "+cmd+": ") {
 					t.Fatalf("stderr %q: want one line naming %q", stderr, tc.want)
@@ -223,33 +223,32 @@ func TestFigureCommandsBadInput(t *testing.T) {
 	}
 }
 
-func TestFigureRerunReplacesOutputs(t *testing.T) {
+func TestFigureRunsHaveTheirOwnFolders(t *testing.T) {
 	dir := t.TempDir()
-	if code, _, e := runCLI(t, "features", "--out", dir); code != 0 {
+	if code, _, e := runCLI(t, "features", "--out", dir, "--name", "f"); code != 0 {
 		t.Fatal(e)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// A failed run (interrupted before its first panel) leaves them as they were.
-	before, _ := os.ReadFile(filepath.Join(dir, "features.json"))
+	// An interrupted run (before its first panel) gets its own folder,
+	// says so, and leaves latest where it was.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var out, errb bytes.Buffer
-	if code := dispatch(ctx, []string{"classes", "--out", dir}, &out, &errb); code != exitInterrupted {
+	if code := dispatch(ctx, []string{"classes", "--out", dir, "--name", "c"}, &out, &errb); code != exitInterrupted {
 		t.Fatalf("interrupted: exit %d, want %d (%s)", code, exitInterrupted, errb.String())
 	}
-	if after, _ := os.ReadFile(filepath.Join(dir, "features.json")); !bytes.Equal(before, after) {
-		t.Fatal("an interrupted run changed features.json")
+	if target, _ := os.Readlink(filepath.Join(dir, "latest")); target != "f" {
+		t.Fatalf("latest -> %q after an interrupted run, want f", target)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "classes.json")); !os.IsNotExist(err) {
+	if b, _ := os.ReadFile(filepath.Join(dir, "c", "summary.json")); !strings.Contains(string(b), `"status": "interrupted"`) {
+		t.Errorf("interrupted run's summary.json: %s", b)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "c", "classes.json")); !os.IsNotExist(err) {
 		t.Fatal("an interrupted run wrote classes.json")
 	}
-	// A run into the same directory replaces the outputs and keeps the user's file.
 	if code, _, e := runCLI(t, "classes", "--out", dir); code != 0 {
 		t.Fatal(e)
 	}
-	entries, err := os.ReadDir(dir)
+	entries, err := os.ReadDir(filepath.Join(dir, "latest"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,9 +256,9 @@ func TestFigureRerunReplacesOutputs(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	want := []string{".spikegraph-manifest.json", "classes.json", "classes.png", "classes_traces.csv", "notes.txt"}
+	want := []string{"classes.json", "classes.png", "classes_traces.csv", "summary.json"}
 	if !slices.Equal(names, want) {
-		t.Fatalf("after the rerun: %v, want %v", names, want)
+		t.Fatalf("the new run's folder: %v, want %v", names, want)
 	}
 }
 

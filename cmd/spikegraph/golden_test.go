@@ -69,7 +69,7 @@ func TestOutputsMatchGoldenOf4a123e4(t *testing.T) {
 
 // readOutput reads the file name of the run written under out.
 func readOutput(out, name string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(out, name))
+	return os.ReadFile(filepath.Join(out, "latest", name))
 }
 
 // firstDiff describes where got and want first differ.

@@ -23,8 +23,11 @@
 // as in the paper: v over the input current), FIGURE.json (per panel key:
 // name, spikes_ms, dt_ms, duration_ms, dtype) and FIGURE_traces.csv.
 //
-// Exit status: 0 success, 1 the run failed, 2 bad usage or input, 130
-// interrupted (SIGINT), 143 terminated (SIGTERM).
+// Exit status: 0 success; 1 the run failed (or its numbers diverged); 64
+// bad usage or input (sysexits' EX_USAGE; nothing is written); 129, 130,
+// 143 stopped by SIGHUP, SIGINT, SIGTERM (the run's folder says
+// "interrupted"). Go's runtime exits 2 on a fatal error (out of memory),
+// which spikegraph never uses itself, so 2 always means a crash.
 package main
 
 import (
@@ -42,14 +45,22 @@ import (
 	"github.com/spikegraph/spikegraph/models/network"
 )
 
-// Exit statuses.
+// Exit statuses. Go's runtime takes 2 for a fatal error, so usage errors
+// use sysexits' EX_USAGE instead and a 2 always means a crash.
 const (
 	exitOK          = 0
 	exitFailed      = 1
-	exitUsage       = 2
+	exitUsage       = 64  // EX_USAGE
+	exitHangup      = 129 // 128 + SIGHUP
 	exitInterrupted = 130 // 128 + SIGINT
 	exitTerminated  = 143 // 128 + SIGTERM
 )
+
+// exitStatusText is the exit-status paragraph of every help text.
+const exitStatusText = `Exit status: 0 success, 1 the run failed, 64 bad usage or input (nothing is
+written), 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (the run's folder says
+"interrupted"); 2 is Go's own status for a crash such as running out of memory.
+`
 
 // usage is the help text; its scenario list comes from the scenario table.
 func usage() string {
@@ -61,50 +72,75 @@ Usage:
   spikegraph features [flags]         Izhikevich (2004) Fig. 1: the 20 behaviours
   spikegraph classes [flags]          Izhikevich (2003) Fig. 2: the 8 cell classes
   spikegraph help                     show this text
+  spikegraph version                  print the version (also --version)
 
 Scenarios:
 ` + scenarioList() + `
 features and classes write FIGURE.png, FIGURE.json (spike times per panel)
 and FIGURE_traces.csv into --out (default out/FIGURE); flags --out, --dtype.
 
-Run 'spikegraph run -h', 'spikegraph features -h' or 'spikegraph classes -h'
-for the flags.
+Every command that writes makes a new folder for each run inside --out
+(DIR/<time stamp>-seed<N>, or --name), with the run's status in its
+summary.json, and points DIR/latest at the newest complete run.
 
-Exit status: 0 success, 1 the run failed, 2 bad usage or input,
-130 interrupted (SIGINT), 143 terminated (SIGTERM).
-`
+Run 'spikegraph run -h', 'spikegraph features -h' or 'spikegraph classes -h'
+for the flags; 'spikegraph --version' prints the version.
+
+` + exitStatusText
 }
 
 func main() {
 	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// realMain runs the command line args and returns the exit status. SIGINT
-// and SIGTERM cancel the run; it then exits 130 or 143 and leaves any
-// earlier outputs as they were.
+// hardExit ends the process at a second signal; tests replace it.
+var hardExit = os.Exit
+
+// realMain runs the command line args and returns the exit status.
+// SIGINT, SIGTERM and SIGHUP cancel the run wherever it is (building,
+// simulating, writing): it stops within about a second, its folder says
+// "interrupted", and it exits 130, 143 or 129. A second signal exits at
+// once with the same status (the folder then stays "running" until the
+// next run marks it).
 func realMain(args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 	var got atomic.Value
+	done := make(chan struct{})
+	defer close(done)
 	go func() {
 		select {
 		case s := <-sigs:
 			got.Store(s)
 			cancel()
-		case <-ctx.Done():
+		case <-done:
+			return
+		}
+		select {
+		case s := <-sigs:
+			hardExit(signalStatus(s))
+		case <-done:
 		}
 	}()
 	code := dispatch(ctx, args, stdout, stderr)
-	if s, ok := got.Load().(os.Signal); ok && code != exitOK {
-		if s == syscall.SIGTERM {
-			return exitTerminated
-		}
-		return exitInterrupted
+	if s, ok := got.Load().(os.Signal); ok && code != exitOK && code != exitUsage {
+		return signalStatus(s)
 	}
 	return code
+}
+
+// signalStatus is the exit status for a run stopped by s: 128 + its number.
+func signalStatus(s os.Signal) int {
+	switch s {
+	case syscall.SIGTERM:
+		return exitTerminated
+	case syscall.SIGHUP:
+		return exitHangup
+	}
+	return exitInterrupted
 }
 
 // dispatch runs one subcommand.
@@ -117,7 +153,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	case "run":
 		return cmdRun(ctx, args[1:], stdout, stderr)
 	case "graph":
-		return cmdGraph(args[1:], stdout, stderr)
+		return cmdGraph(ctx, args[1:], stdout, stderr)
 	case "features":
 		return featuresCmd.run(ctx, args[1:], stdout, stderr)
 	case "classes":
@@ -125,12 +161,15 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage())
 		return exitOK
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "spikegraph %s\n", versionString())
+		return exitOK
 	}
-	fmt.Fprintf(stderr, "spikegraph: unknown command %q (want run, graph, features, classes or help)\n", args[0])
+	fmt.Fprintf(stderr, "spikegraph: unknown command %q (want run, graph, features, classes, help or version)\n", args[0])
 	return exitUsage
 }
 
-// usageError is bad input: exit status 2 and a one-line message.
+// usageError is bad input: exit status 64 and a one-line message.
 type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }

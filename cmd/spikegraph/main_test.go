@@ -54,7 +54,7 @@ func TestRunEveryScenarioEndToEnd(t *testing.T) {
 				t.Errorf("summary on stdout: %q", stdout)
 			}
 			var sum map[string]any
-			b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+			b, err := os.ReadFile(filepath.Join(dir, "latest", "summary.json"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -78,7 +78,7 @@ func TestRunEveryScenarioEndToEnd(t *testing.T) {
 			}
 
 			// spikes.csv: header, time order, count as in the summary.
-			f, err := os.Open(filepath.Join(dir, "spikes.csv"))
+			f, err := os.Open(filepath.Join(dir, "latest", "spikes.csv"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -107,7 +107,7 @@ func TestRunEveryScenarioEndToEnd(t *testing.T) {
 			}
 
 			// v.npy through the tensor package's reader.
-			nf, err := os.Open(filepath.Join(dir, "v.npy"))
+			nf, err := os.Open(filepath.Join(dir, "latest", "v.npy"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -137,7 +137,7 @@ func TestRunEveryScenarioEndToEnd(t *testing.T) {
 			}
 
 			// The PNG decodes.
-			pf, err := os.Open(filepath.Join(dir, tc.png))
+			pf, err := os.Open(filepath.Join(dir, "latest", tc.png))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -155,7 +155,7 @@ func TestRunSingleWritesTheEightSpikes(t *testing.T) {
 	if code, _, stderr := runCLI(t, "run", "single", "--out", dir); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "spikes.csv"))
+	b, err := os.ReadFile(filepath.Join(dir, "latest", "spikes.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestRunSingleWritesTheEightSpikes(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	// Each bad value: exit 2, one line on stderr naming the flag, nothing
+	// Each bad value: exit 64, one line on stderr naming the flag, nothing
 	// written (the output directory is not even created).
 	cases := []struct {
 		name string
@@ -209,7 +209,7 @@ func TestBadInput(t *testing.T) {
 			args = append(args, "--out", dir)
 			code, stdout, stderr := runCLI(t, args...)
 			if code != exitUsage {
-				t.Fatalf("exit %d, want 2 (stderr %q)", code, stderr)
+				t.Fatalf("exit %d, want %d (stderr %q)", code, exitUsage, stderr)
 			}
 			if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.flag) {
 				t.Fatalf("stderr %q: want one line naming %q", stderr, tc.flag)
@@ -239,9 +239,9 @@ func TestUnwritableOut(t *testing.T) {
 	}
 }
 
-func TestRerunReplacesOutputsAndKeepsUserFiles(t *testing.T) {
+func TestEachRunHasItsOwnFolder(t *testing.T) {
 	dir := t.TempDir()
-	if code, _, e := runCLI(t, "run", "uncoupled", "--n", "50", "--duration", "300", "--out", dir); code != 0 {
+	if code, _, e := runCLI(t, "run", "uncoupled", "--n", "50", "--duration", "300", "--out", dir, "--name", "first"); code != 0 {
 		t.Fatal(e)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644); err != nil {
@@ -250,42 +250,57 @@ func TestRerunReplacesOutputsAndKeepsUserFiles(t *testing.T) {
 	if code, _, e := runCLI(t, "run", "single", "--duration", "300", "--out", dir); code != 0 {
 		t.Fatal(e)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "raster.png")); !os.IsNotExist(err) {
-		t.Error("raster.png of the previous run survived")
+	target, err := os.Readlink(filepath.Join(dir, "latest"))
+	if err != nil || target == "first" || !strings.HasSuffix(target, "-seed1") {
+		t.Fatalf("latest -> %q (%v), want the second run's time-stamped folder", target, err)
 	}
-	for _, f := range []string{"v.png", "summary.json", "notes.txt"} {
-		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "first", "raster.png")); err != nil {
+		t.Errorf("the first run's raster.png: %v", err)
+	}
+	for _, f := range []string{"v.png", "summary.json"} {
+		if _, err := os.Stat(filepath.Join(dir, "latest", f)); err != nil {
 			t.Error(err)
 		}
 	}
-	b, _ := os.ReadFile(filepath.Join(dir, "summary.json"))
-	if !strings.Contains(string(b), `"scenario": "single"`) {
-		t.Errorf("summary.json is not the new run's: %s", b)
+	if b, _ := os.ReadFile(filepath.Join(dir, "notes.txt")); string(b) != "mine" {
+		t.Errorf("the user's notes.txt became %q", b)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "latest", "summary.json"))
+	for _, want := range []string{`"status": "complete"`, `"scenario": "single"`, `"run_id": "` + target + `"`, `"version": "`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("summary.json lacks %s: %s", want, b)
+		}
+	}
+	// The name is taken: a second run of that name is refused before work.
+	if code, _, e := runCLI(t, "run", "single", "--out", dir, "--name", "first"); code != exitUsage || !strings.Contains(e, "first") {
+		t.Errorf("a taken --name: exit %d, %q", code, e)
 	}
 }
 
-func TestInterruptedRunLeavesPreviousOutputs(t *testing.T) {
+func TestInterruptedRunKeepsItsFolder(t *testing.T) {
 	dir := t.TempDir()
-	if code, _, e := runCLI(t, "run", "single", "--out", dir); code != 0 {
+	if code, _, e := runCLI(t, "run", "single", "--out", dir, "--name", "done"); code != 0 {
 		t.Fatal(e)
 	}
-	before, _ := os.ReadFile(filepath.Join(dir, "summary.json"))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var out, errb bytes.Buffer
-	code := dispatch(ctx, []string{"run", "recurrent", "--n", "100", "--out", dir}, &out, &errb)
+	code := dispatch(ctx, []string{"run", "recurrent", "--n", "100", "--out", dir, "--name", "stopped"}, &out, &errb)
 	if code != exitInterrupted {
 		t.Fatalf("exit %d, want %d (%s)", code, exitInterrupted, errb.String())
 	}
-	after, _ := os.ReadFile(filepath.Join(dir, "summary.json"))
-	if !bytes.Equal(before, after) {
-		t.Fatal("an interrupted run changed summary.json")
+	if target, _ := os.Readlink(filepath.Join(dir, "latest")); target != "done" {
+		t.Errorf("latest -> %q after an interrupted run, want done", target)
 	}
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".spikegraph-staging") {
-			t.Fatalf("staging folder %s left behind", e.Name())
-		}
+	b, err := os.ReadFile(filepath.Join(dir, "stopped", "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"status": "interrupted"`) || !strings.Contains(string(b), "context canceled") {
+		t.Errorf("the interrupted run's summary.json: %s", b)
+	}
+	if !strings.Contains(errb.String(), "interrupted") {
+		t.Errorf("stderr does not say the folder's status: %q", errb.String())
 	}
 }
 
@@ -365,7 +380,7 @@ func TestIzh2003WritesRateAndSpectrum(t *testing.T) {
 			Gamma float64 `json:"gamma_peak_hz"`
 		} `json:"rhythm"`
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	b, err := os.ReadFile(filepath.Join(dir, "latest", "summary.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -380,7 +395,7 @@ func TestIzh2003WritesRateAndSpectrum(t *testing.T) {
 		t.Errorf("peaks %v and %v Hz", sum.Rhythm.Alpha, sum.Rhythm.Gamma)
 	}
 	read := func(name string) [][]string {
-		f, err := os.Open(filepath.Join(dir, name))
+		f, err := os.Open(filepath.Join(dir, "latest", name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -412,12 +427,68 @@ func TestIzh2003WritesRateAndSpectrum(t *testing.T) {
 	if len(spec) != 252 || spec[0][0] != "freq_hz" || spec[2][0] != "2" {
 		t.Fatalf("spectrum.csv: %d rows, %v", len(spec), spec[:3])
 	}
-	f, err := os.Open(filepath.Join(dir, "spectrum.png"))
+	f, err := os.Open(filepath.Join(dir, "latest", "spectrum.png"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	if _, err := png.Decode(f); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestFlagsInAnyOrderOnce(t *testing.T) {
+	dir := t.TempDir()
+	// Flags before, around and after the scenario.
+	code, _, e := runCLI(t, "run", "--n", "20", "uncoupled", "--duration", "50", "--out", dir, "--name", "mixed")
+	if code != 0 {
+		t.Fatalf("flags around the scenario: exit %d, %s", code, e)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "mixed", "summary.json"))
+	if !strings.Contains(string(b), `"n": 20`) || !strings.Contains(string(b), `"duration_ms": 50`) {
+		t.Errorf("the flags did not all apply: %s", b)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "single", "--seed", "1", "--seed", "2"}, "--seed: given twice"},
+		{[]string{"run", "--notebook", "single", "--notebook"}, "--notebook: given twice"},
+		{[]string{"features", "--dtype", "float32", "--dtype", "float64"}, "--dtype: given twice"},
+		{[]string{"run", "single", "--out", ""}, "--out: empty"},
+		{[]string{"features", "--out", ""}, "--out: empty"},
+		{[]string{"run", "single", "--name", "latest"}, "--name"},
+		{[]string{"run", "single", "--name", "a/b"}, "--name"},
+		{[]string{"run", "single", "--bogus"}, "unknown flag -bogus"},
+		{[]string{"run", "single", "uncoupled"}, "unexpected argument"},
+		{[]string{"graph", "single", "--out", dir}, "writes nothing"},
+		{[]string{"run", "izhikevich2003", "--duration", "1"}, "--duration"},
+		{[]string{"run", "single", "--duration", "1e12"}, "more than"},
+	} {
+		code, out, e := runCLI(t, tc.args...)
+		if code != exitUsage || !strings.Contains(e, tc.want) || strings.Count(e, "\n") != 1 || out != "" {
+			t.Errorf("%v: exit %d, stderr %q; want %d and one line holding %q", tc.args, code, e, exitUsage, tc.want)
+		}
+	}
+	// Nothing was written by the refused runs.
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("--out holds %d entries after refused runs, want the one run and latest", len(entries))
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, arg := range []string{"--version", "version"} {
+		code, out, _ := runCLI(t, arg)
+		if code != 0 || !strings.HasPrefix(out, "spikegraph ") || strings.TrimSpace(out) == "spikegraph" {
+			t.Errorf("%s: exit %d, %q", arg, code, out)
+		}
+	}
+	dir := t.TempDir()
+	if code, _, e := runCLI(t, "run", "single", "--duration", "10", "--out", dir); code != 0 {
+		t.Fatal(e)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "latest", "summary.json"))
+	if !strings.Contains(string(b), `"version": "`+versionString()+`"`) {
+		t.Errorf("summary.json lacks the version %q: %s", versionString(), b)
 	}
 }

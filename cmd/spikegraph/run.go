@@ -20,9 +20,11 @@ import (
 // runConfig is a `run` or `graph` command line whose scenario options
 // passed the scenario table's rules.
 type runConfig struct {
-	plan   sim.Plan
-	out    string
-	format string // graph only
+	plan    sim.Plan
+	out     string // the parent of the run folders
+	name    string // the run folder's name; "" for a time stamp
+	format  string // graph only
+	command string // the command line, for summary.json
 }
 
 // runFlagsHelp is the flags part of `run -h` and `graph -h`; the rules of
@@ -35,7 +37,10 @@ func runFlagsHelp() string {
   --n N             neurons, where the scenario's size can be chosen (below)
   --dtype T         float64 or float32 (default float64; float32 with --notebook)
   --notebook        follow the notebook's cells instead of the course (see README)
-  --out DIR         output directory (default out/SCENARIO)
+  --out DIR         parent of the run folders (default out/SCENARIO): each run
+                    writes DIR/<time stamp>-seed<N>/ and DIR/latest points to
+                    the newest complete one
+  --name NAME       the run folder's name instead of the time stamp
 
 ` + scenarioRules()
 }
@@ -78,11 +83,11 @@ func scenarioList() string {
 }
 
 // parseRun parses `run` (or `graph`, with --format) arguments: the
-// scenario, then flags (flags may also come first). Every scenario rule is
-// checked by sim.PlanScenario; a broken one is a *network.OptionError.
+// scenario and flags in any order, each flag at most once. Every scenario
+// rule is checked by sim.PlanScenario before anything is built or written;
+// a broken one is a *network.OptionError.
 func parseRun(cmd string, args []string) (*runConfig, error) {
-	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlagSet(cmd)
 	seed := fs.Uint64("seed", 1, "")
 	duration := fs.Float64("duration", 1000, "")
 	dt := fs.Float64("dt", 0, "")
@@ -90,32 +95,32 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	dtype := fs.String("dtype", "float64", "")
 	notebook := fs.Bool("notebook", false, "")
 	out := fs.String("out", "", "")
+	name := fs.String("name", "", "")
 	format := fs.String("format", "names", "")
-
-	scenario := ""
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		scenario, args = args[0], args[1:]
+	pos, set, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, err
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return nil, err
-		}
-		return nil, usagef("%v", err)
-	}
-	rest := fs.Args()
-	if scenario == "" && len(rest) > 0 {
-		scenario, rest = rest[0], rest[1:]
-	}
-	if len(rest) > 0 {
-		return nil, usagef("unexpected argument %q", rest[0])
-	}
-	if scenario == "" {
+	if len(pos) == 0 {
 		return nil, usagef("missing SCENARIO (want %s)", strings.Join(network.Names(), ", "))
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if len(pos) > 1 {
+		return nil, usagef("unexpected argument %q (one SCENARIO only)", pos[1])
+	}
+	scenario := pos[0]
 	if cmd != "graph" && set["format"] {
 		return nil, usagef("--format: applies to the graph command only")
+	}
+	if cmd == "graph" && (set["out"] || set["name"]) {
+		return nil, usagef("--out and --name: the graph command writes nothing (it prints)")
+	}
+	if set["out"] && *out == "" {
+		return nil, usagef("--out: empty directory name")
+	}
+	if set["name"] {
+		if err := outdir.CheckRunName(*name); err != nil {
+			return nil, usagef("--name: %v", err)
+		}
 	}
 	// The library reads a zero N or DtMs as "the scenario's default"; a
 	// flag given as 0 asks for no default.
@@ -130,7 +135,6 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 		dtName = "float32" // the notebook ran in float32
 	}
 	o := network.Options{Seed: *seed, N: *n, DtMs: *dt, Notebook: *notebook}
-	var err error
 	if o.Dtype, err = network.ParseDtype(dtName); err != nil {
 		return nil, err
 	}
@@ -141,35 +145,42 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	if cmd == "graph" && *format != "names" && *format != "dot" {
 		return nil, usagef("--format: unknown %q (want names or dot)", *format)
 	}
-	c := &runConfig{plan: plan, out: *out, format: *format}
+	c := &runConfig{plan: plan, out: *out, name: *name, format: *format,
+		command: strings.Join(append([]string{"spikegraph", cmd}, args...), " ")}
 	if c.out == "" {
 		c.out = filepath.Join("out", plan.Scenario.Name)
 	}
 	return c, nil
 }
 
-// summary is summary.json. The keys listed in the README never change name.
+// summary is summary.json (outdir.Finish adds "status" first). The keys
+// listed in the README never change name.
 type summary struct {
-	Scenario    string   `json:"scenario"`
-	Semantics   string   `json:"semantics"`
-	N           int      `json:"n"`
-	NExc        int      `json:"n_exc"`
-	NInh        int      `json:"n_inh"`
-	DtMs        float64  `json:"dt_ms"`
-	DurationMs  float64  `json:"duration_ms"`
-	Steps       int      `json:"steps"`
-	Seed        uint64   `json:"seed"`
-	Dtype       string   `json:"dtype"`
-	Spikes      int      `json:"spikes"`
-	SpikesExc   int      `json:"spikes_exc"`
-	SpikesInh   int      `json:"spikes_inh"`
-	RateExcHz   *float64 `json:"rate_exc_hz"`
-	RateInhHz   *float64 `json:"rate_inh_hz"`
-	InputSpikes int64    `json:"input_spikes"`
-	WallS       float64  `json:"wall_s"`
-	StepsPerS   float64  `json:"steps_per_s"`
-	Recorded    []int    `json:"recorded_neurons"`
-	Files       []string `json:"files"`
+	RunID        string   `json:"run_id"`
+	Version      string   `json:"version"`
+	Command      string   `json:"command"`
+	Error        string   `json:"error,omitempty"` // why a run that is not complete stopped
+	Scenario     string   `json:"scenario"`
+	Semantics    string   `json:"semantics"`
+	N            int      `json:"n"`
+	NExc         int      `json:"n_exc"`
+	NInh         int      `json:"n_inh"`
+	DtMs         float64  `json:"dt_ms"`
+	DurationMs   float64  `json:"duration_ms"`
+	Steps        int      `json:"steps"`         // steps run
+	StepsPlanned int      `json:"steps_planned"` // steps asked for (duration / dt)
+	Seed         uint64   `json:"seed"`
+	Dtype        string   `json:"dtype"`
+	Spikes       int      `json:"spikes"`
+	SpikesExc    int      `json:"spikes_exc"`
+	SpikesInh    int      `json:"spikes_inh"`
+	RateExcHz    *float64 `json:"rate_exc_hz"`
+	RateInhHz    *float64 `json:"rate_inh_hz"`
+	InputSpikes  int64    `json:"input_spikes"`
+	WallS        float64  `json:"wall_s"`
+	StepsPerS    float64  `json:"steps_per_s"`
+	Recorded     []int    `json:"recorded_neurons"`
+	Files        []string `json:"files"`
 	// Rhythm is the spectrum peaks of a scenario whose rhythms matter
 	// (izhikevich2003; see rate.csv, spectrum.csv).
 	Rhythm *rhythm `json:"rhythm,omitempty"`
@@ -182,56 +193,108 @@ func formatMs(t float64) string { return strconv.FormatFloat(t, 'g', 12, 64) }
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c, err := parseRun("run", args)
 	if err == flag.ErrHelp {
-		fmt.Fprint(stdout, "Usage: spikegraph run SCENARIO [flags]\n\n"+runFlagsHelp()+"\nExit status: 0 success, 1 the run failed, 2 bad usage or input, 130 interrupted, 143 terminated.\n")
+		fmt.Fprint(stdout, "Usage: spikegraph run SCENARIO [flags]\n\n"+runFlagsHelp()+"\n"+exitStatusText)
 		return exitOK
 	}
 	if err != nil {
 		return report(stderr, "run", err)
 	}
-	// Check the output directory before the simulation, so that an
-	// unwritable --out fails at once.
-	od, err := outdir.Prepare(c.out)
+	// Every rule has been checked: only now does the run get its folder.
+	od, err := outdir.Begin(c.out, c.name, c.plan.Options.Seed, c.command, versionString())
 	if err != nil {
-		return report(stderr, "run", usagef("--out: %v", err))
+		return report(stderr, "run", outError(err))
 	}
-	defer od.Abort()
 	show, clearLine := progress(stderr, "steps")
 	var opts []sim.Option
 	if show != nil {
 		opts = append(opts, sim.WithProgress(show))
 	}
-	net, res, err := c.plan.Run(ctx, opts...)
+	phase(ctx, "build")
+	net, err := c.plan.BuildContext(ctx)
+	var res *sim.Result
+	if err == nil {
+		phase(ctx, "simulate")
+		res, err = sim.Run(ctx, net.Network, c.plan.Steps, opts...)
+	}
 	clearLine()
+	sum := &summary{RunID: od.ID(), Version: versionString(), Command: c.command, Scenario: c.plan.Scenario.Name,
+		Semantics: c.plan.Scenario.Semantics, DtMs: c.plan.Options.DtMs, DurationMs: c.plan.DurationMs,
+		StepsPlanned: c.plan.Steps, Seed: c.plan.Options.Seed, Dtype: c.plan.Options.Dtype.String(), N: c.plan.Options.N}
+	if c.plan.Options.Notebook {
+		sum.Semantics = "notebook"
+	}
+	if err == nil || (net != nil && res != nil) {
+		// A run stopped while stepping still writes what it recorded.
+		phase(ctx, "write")
+		if werr := write(ctx, od, c.plan, net, res, sum, err == nil); err == nil {
+			err = werr
+		}
+	}
+	status := statusOf(err)
 	if err != nil {
-		return report(stderr, "run", err)
+		sum.Error = err.Error()
 	}
-	sum, err := write(od, c.plan, net, res)
+	sum.Files = od.Files()
+	if ferr := od.Finish(status, sum); ferr != nil && err == nil {
+		err = ferr
+	}
 	if err != nil {
+		fmt.Fprintf(stderr, "spikegraph run: the run's folder %s says %q\n", od.Dir(), status)
 		return report(stderr, "run", err)
 	}
-	if err := od.Commit(); err != nil {
-		return report(stderr, "run", err)
-	}
-	printSummary(stdout, sum, c.out)
+	printSummary(stdout, sum, od.Dir())
 	return exitOK
 }
 
-// write stages a scenario run's outputs in od and returns its summary.
-func write(od *outdir.Run, p sim.Plan, net *network.Net, res *sim.Result) (*summary, error) {
+// phaseHook, when set (by tests only), runs at the start of each phase of
+// a command: "build", "simulate", "write", "graph".
+var phaseHook func(ctx context.Context, phase string)
+
+func phase(ctx context.Context, name string) {
+	if phaseHook != nil {
+		phaseHook(ctx, name)
+	}
+}
+
+// statusOf is the run status that err leaves: complete, interrupted (a
+// signal cancelled it) or failed.
+func statusOf(err error) string {
+	switch {
+	case err == nil:
+		return outdir.StatusComplete
+	case errors.Is(err, context.Canceled):
+		return outdir.StatusInterrupted
+	}
+	return outdir.StatusFailed
+}
+
+// outError makes outdir.Begin's errors usage errors: each is about the
+// --out folder (unwritable, not a folder, a user's "latest") or --name.
+func outError(err error) error {
+	if errors.Is(err, outdir.ErrInvalidName) {
+		return usagef("--name: %v", err)
+	}
+	return usagef("--out: %v", err)
+}
+
+// write writes a scenario run's outputs into od and fills sum. The data
+// (spikes.csv, v.npy) come first; a complete run then draws its figures and
+// rhythm, each after a look at ctx, so a signal while writing stops it
+// between files.
+func write(ctx context.Context, od *outdir.Run, p sim.Plan, net *network.Net, res *sim.Result, sum *summary, complete bool) error {
 	pop, ok := res.Population("net")
 	spikes, trace := res.Spikes[network.MonitorSpikes], res.Traces[network.MonitorV]
 	if !ok || spikes == nil || trace == nil {
-		return nil, fmt.Errorf("scenario %s: no population \"net\" or no %q and %q monitors", p.Scenario.Name, network.MonitorSpikes, network.MonitorV)
+		return fmt.Errorf("scenario %s: no population \"net\" or no %q and %q monitors", p.Scenario.Name, network.MonitorSpikes, network.MonitorV)
 	}
-	sum := &summary{
-		Scenario: p.Scenario.Name, Semantics: p.Scenario.Semantics, N: pop.N, NExc: pop.NExc, NInh: pop.NInh,
-		DtMs: res.DtMs, DurationMs: p.DurationMs, Steps: res.Steps, Seed: p.Options.Seed,
-		Dtype: p.Options.Dtype.String(), Spikes: pop.Spikes, SpikesExc: pop.SpikesExc, SpikesInh: pop.SpikesInh,
-		RateExcHz: pop.RateExcHz, RateInhHz: pop.RateInhHz, InputSpikes: res.Counts[network.MonitorInput],
-		WallS: res.Wall.Seconds(), StepsPerS: float64(res.Steps) / res.Wall.Seconds(), Recorded: trace.Index,
-	}
-	if p.Options.Notebook {
-		sum.Semantics = "notebook"
+	sum.N, sum.NExc, sum.NInh = pop.N, pop.NExc, pop.NInh
+	sum.DtMs, sum.Steps = res.DtMs, res.Steps
+	sum.Spikes, sum.SpikesExc, sum.SpikesInh = pop.Spikes, pop.SpikesExc, pop.SpikesInh
+	sum.RateExcHz, sum.RateInhHz = pop.RateExcHz, pop.RateInhHz
+	sum.InputSpikes, sum.Recorded = res.Counts[network.MonitorInput], trace.Index
+	sum.WallS = res.Wall.Seconds()
+	if res.Steps > 0 && sum.WallS > 0 {
+		sum.StepsPerS = float64(res.Steps) / sum.WallS
 	}
 
 	if err := od.WriteCSV("spikes.csv", []string{"t_ms", "neuron"}, func(w *csv.Writer) error {
@@ -245,51 +308,49 @@ func write(od *outdir.Run, p sim.Plan, net *network.Net, res *sim.Result) (*summ
 		}
 		return nil
 	}); err != nil {
-		return nil, err
+		return err
 	}
-	if err := od.WriteNPY("v.npy", trace.Flat(), trace.Samples(), len(trace.Index)); err != nil {
-		return nil, err
+	if trace.Samples() > 0 {
+		if err := od.WriteNPY("v.npy", trace.Flat(), trace.Samples(), len(trace.Index)); err != nil {
+			return err
+		}
 	}
-	png := "raster.png"
-	if pop.N == 1 {
-		png = "v.png"
+	if !complete {
+		return nil
 	}
-	f, err := od.Create(png)
-	if err != nil {
-		return nil, err
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("writing the figures: %w", err)
 	}
 	if pop.N == 1 {
 		tr := plot.Trace{Title: fmt.Sprintf("%s: v of the neuron (seed %d)", p.Scenario.Name, p.Options.Seed), TMs: make([]float64, trace.Samples()), V: trace.Flat()}
 		for k := range tr.TMs {
 			tr.TMs[k] = res.TimeMs(k)
 		}
-		err = plot.TracePNG(f, tr)
+		if err := od.Write("v.png", func(w io.Writer) error { return plot.TracePNG(w, tr) }); err != nil {
+			return err
+		}
 	} else {
 		r := plot.Raster{Title: fmt.Sprintf("%s: %d neurons, inhibitory (red) and excitatory (black) spikes", p.Scenario.Name, pop.N),
 			DurationMs: p.DurationMs, N: pop.N, Inh: net.Inh, Events: make([]plot.Event, len(spikes.Events))}
 		for i, e := range spikes.Events {
 			r.Events[i] = plot.Event{TMs: res.TimeMs(int(e.Sample)), Neuron: int(e.Neuron)}
 		}
-		err = plot.RasterPNG(f, r)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, fmt.Errorf("writing %s: %w", png, err)
-	}
-	sum.Files = []string{"summary.json", "spikes.csv", "v.npy", png}
-	if p.Scenario.Rhythm {
-		title := fmt.Sprintf("%s: population rate and its spectrum (seed %d)", p.Scenario.Name, p.Options.Seed)
-		if sum.Rhythm, err = writeRhythm(od, res, title); err != nil {
-			return nil, err
+		if err := od.Write("raster.png", func(w io.Writer) error { return plot.RasterPNG(w, r) }); err != nil {
+			return err
 		}
-		sum.Files = append(sum.Files, "rate.csv", "spectrum.csv", "spectrum.png")
 	}
-	if err := od.WriteJSON("summary.json", sum); err != nil {
-		return nil, err
+	if p.Scenario.Rhythm {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("writing the rhythm: %w", err)
+		}
+		title := fmt.Sprintf("%s: population rate and its spectrum (seed %d)", p.Scenario.Name, p.Options.Seed)
+		rh, err := writeRhythm(od, res, title)
+		if err != nil {
+			return err
+		}
+		sum.Rhythm = rh
 	}
-	return sum, nil
+	return nil
 }
 
 func printSummary(w io.Writer, s *summary, out string) {
@@ -303,11 +364,11 @@ func printSummary(w io.Writer, s *summary, out string) {
 		s.Scenario, s.Semantics, s.Dtype, s.N, s.NExc, s.NInh, s.DurationMs, s.DtMs, s.Seed)
 	fmt.Fprintf(w, "  spikes %d (exc %s, inh %s), input spikes %d\n", s.Spikes, hz(s.RateExcHz), hz(s.RateInhHz), s.InputSpikes)
 	fmt.Fprintf(w, "  %d steps in %.3f s (%.0f steps/s)\n", s.Steps, s.WallS, s.StepsPerS)
-	fmt.Fprintf(w, "  wrote %s: %s\n", out, strings.Join(s.Files, ", "))
+	fmt.Fprintf(w, "  wrote %s: %s\n", out, strings.Join(append([]string{outdir.SummaryName}, s.Files...), ", "))
 }
 
 // cmdGraph prints the step graph of a scenario.
-func cmdGraph(args []string, stdout, stderr io.Writer) int {
+func cmdGraph(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c, err := parseRun("graph", args)
 	if err == flag.ErrHelp {
 		fmt.Fprint(stdout, "Usage: spikegraph graph SCENARIO [--format names|dot] [run flags]\n\n"+runFlagsHelp())
@@ -316,8 +377,12 @@ func cmdGraph(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return report(stderr, "graph", err)
 	}
-	net, err := c.plan.Build()
+	net, err := c.plan.BuildContext(ctx)
 	if err != nil {
+		return report(stderr, "graph", err)
+	}
+	phase(ctx, "graph")
+	if err := ctx.Err(); err != nil {
 		return report(stderr, "graph", err)
 	}
 	if c.format == "dot" {

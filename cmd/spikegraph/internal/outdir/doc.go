@@ -1,53 +1,54 @@
-// Package outdir writes the output files of one spikegraph run into an
-// output directory so that a new run replaces an earlier run's outputs
-// whole, never mixes files of two runs, and never deletes files that
-// spikegraph did not write.
+// Package outdir lays out the output folder of spikegraph's commands: one
+// folder per run, a link to the newest complete run, and a status in every
+// run's summary.json, so that a run killed at any moment never leaves a
+// torn or mixed set of outputs and never touches another run's or a
+// user's files.
 //
 // # Overview
 //
-// A run has three phases:
+// The output directory given with --out is a parent:
 //
-//	run, err := outdir.Prepare(dir) // before the simulation: fails early if dir is unusable
-//	defer run.Abort()               // no-op after a successful Commit
-//	... simulate ...
-//	run.WriteJSON("summary.json", s) // files go to a hidden staging directory
-//	run.WriteNPY("v.npy", v, steps, n)
-//	err = run.Commit()              // files become visible in dir
+//	out/recurrent/
+//	    20261130T064501.123Z-seed1/   one run: summary.json, spikes.csv, ...
+//	    20261130T064733.020Z-seed2/
+//	    latest -> 20261130T064733.020Z-seed2
 //
-// [Prepare] creates dir if it is missing and a hidden staging directory
-// (".spikegraph-staging-*") inside it, which proves that dir is writable and
-// keeps later renames on one file system. Nothing else visible appears in
-// dir until [Run.Commit]. [Run.Abort] removes the staging directory, so
-// invalid input or a failed simulation leaves no partial output.
+//	run, err := outdir.Begin(parent, name, seed, command, version)
+//	... simulate, writing files with run.Create (streamed) or
+//	    run.WriteJSON / WriteCSV / WriteNPY (whole) ...
+//	err = run.Finish(outdir.StatusComplete, summary)
+//
+// [Begin] creates the run's own folder (no other run writes into it) and
+// writes its summary.json with status "running" before anything else.
+// [Run.Finish] syncs the files, replaces summary.json with the final
+// summary and its status, and, for a complete run only, swaps the link
+// "latest" in one rename. So "latest" always names a run whose summary
+// says complete and whose files are all there; a run that is interrupted,
+// diverges or fails keeps what it wrote under its status, and "latest"
+// stays where it was.
 //
 // # State and steps
 //
-// Commit records the files it moves into dir in a manifest,
-// ".spikegraph-manifest.json". The next Commit deletes exactly the files
-// that an earlier manifest names and that the new run did not write; files
-// the manifest does not name (a user's notes, files of other tools) are
-// never deleted. Without a readable manifest nothing is deleted. A name
-// that the new run writes replaces the file of that name in dir, whoever
-// wrote it: output names are reserved. The order of the steps of Commit
-// and the window that an interruption leaves are described on
-// [Run.Commit].
-//
-// Prepare also removes staging directories of killed runs: directories
-// named ".spikegraph-staging-*" that are older than [StaleAfter]. It
-// touches no other entry.
+// Files written whole go through a temporary file, synced and renamed, so
+// no name ever holds a partial file; files created with [Run.Create] are
+// written as the run goes and keep what they hold when it stops. A run
+// killed outright (SIGKILL, power loss) leaves its summary at "running";
+// the next [Begin] in the same parent marks such a folder "interrupted"
+// with "killed": true once its process is gone (checked by pid and the
+// process's start time). Nothing is ever deleted. A user's file named
+// "latest" in the parent is refused ([ErrNotOurs]) and kept.
 //
 // # Error handling
 //
 // Functions return errors and never panic on bad input. Messages start
 // with "outdir:" and name the directory or file. Invalid names wrap
-// [ErrInvalidName], a name created twice wraps [ErrDuplicate], and use of
-// a Run after Commit or Abort wraps [ErrFinished]; test them with
-// errors.Is.
+// [ErrInvalidName], a name written twice wraps [ErrDuplicate], use of a
+// Run after Finish wraps [ErrFinished]; test them with errors.Is.
 //
 // # Concurrency
 //
 // A Run is not safe for concurrent use; write its files from one
-// goroutine. Two runs that commit into the same directory at the same
-// time are not supported: each commit is consistent on its own, but the
-// surviving manifest may not name every file that the other run wrote.
+// goroutine. Any number of runs, in one process or many, may use one
+// parent at once: each writes only its own folder, and the last complete
+// one to finish holds "latest".
 package outdir

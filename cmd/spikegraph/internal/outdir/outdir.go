@@ -2,6 +2,7 @@ package outdir
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
@@ -15,216 +16,244 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
-// ManifestName is the name of the file in which Commit records the files
-// of the latest run. It starts with a dot, so no output can take its name.
-const ManifestName = ".spikegraph-manifest.json"
-
-// StagingPrefix starts the name of every staging directory that Prepare
-// creates. Prepare removes older directories whose names start with it.
-const StagingPrefix = ".spikegraph-staging-"
-
-// StaleAfter is the age (by modification time) after which Prepare treats
-// a staging directory of another run as left behind by a killed run and
-// removes it. A run that stays in its simulation phase for longer than
-// this while another run starts in the same directory loses its staging
-// directory, and its Commit fails.
-const StaleAfter = 24 * time.Hour
-
-// manifestTool and manifestVersion identify manifests that this package
-// wrote; a manifest without them is ignored.
-const (
-	manifestTool    = "spikegraph"
-	manifestVersion = 1
-)
-
+// Sentinel errors, checked with errors.Is.
 var (
-	// ErrInvalidName is wrapped by errors about output names: empty names,
-	// names with a path separator or NUL, "." and "..", and names that
-	// start with a dot.
-	ErrInvalidName = errors.New("invalid output name")
-
-	// ErrDuplicate is wrapped when a run creates the same name twice.
-	ErrDuplicate = errors.New("output created twice")
-
-	// ErrFinished is wrapped when a Run is used after Commit or Abort.
-	ErrFinished = errors.New("run already committed or aborted")
-
-	// ErrStaleFiles is wrapped by a Commit error when the new outputs are in
-	// place but some outputs of an earlier run could not be removed. The
-	// manifest lists them as stale, and the next Commit tries again.
-	ErrStaleFiles = errors.New("earlier outputs left behind")
+	// ErrInvalidName reports a file or run name that is empty, holds a path
+	// separator, starts with a dot, or is reserved.
+	ErrInvalidName = errors.New("outdir: invalid name")
+	// ErrDuplicate reports a file written twice in one run.
+	ErrDuplicate = errors.New("outdir: file written twice")
+	// ErrFinished reports use of a Run after Finish.
+	ErrFinished = errors.New("outdir: run already finished")
+	// ErrNotOurs reports a LatestName entry that is not spikegraph's link:
+	// a user's file, which spikegraph never replaces.
+	ErrNotOurs = errors.New("outdir: not spikegraph's link")
 )
 
-// state is where a Run is in its life.
-type state int
-
+// The names outdir gives meaning to.
 const (
-	stateOpen state = iota
-	stateCommitted
-	stateFailed // Commit failed; Abort still has to remove the staging dir.
-	stateAborted
+	// LatestName is the link in the parent to the newest complete run.
+	LatestName = "latest"
+	// SummaryName is each run's summary, which carries its status.
+	SummaryName = "summary.json"
 )
 
-// Run is one run's set of output files, staged in a hidden directory
-// inside the output directory until Commit. Create it with Prepare.
+// The statuses of a run (the "status" key of summary.json).
+const (
+	StatusRunning     = "running"     // the run is going on, or was killed (see Begin)
+	StatusComplete    = "complete"    // every output is written; only such runs become latest
+	StatusInterrupted = "interrupted" // stopped by a signal, or killed (then "killed": true)
+	StatusDiverged    = "diverged"    // stopped by a numerical guard
+	StatusFailed      = "failed"      // stopped by an error
+)
+
+// Run is one run's folder: parent/ID, which no other run writes into.
 type Run struct {
-	dir     string
-	staging string
-	created bool // Prepare created dir.
-	state   state
-	files   map[string]*os.File
-	order   []string
+	parent, id, dir string
+	started         time.Time
+	files           []string
+	finished        bool
+	Marked          []string // leftovers of killed runs that Begin marked
 }
 
-// manifest is the content of ManifestName.
-type manifest struct {
-	// Tool is always "spikegraph".
-	Tool string `json:"tool"`
-	// Version is the manifest format, 1.
-	Version int `json:"version"`
-	// Complete is false while a Commit is moving files; then dir may hold
-	// files of both runs.
-	Complete bool `json:"complete"`
-	// Files are the outputs of the run that wrote the manifest.
-	Files []string `json:"files"`
-	// Stale are outputs of earlier runs that are still to be removed.
-	Stale []string `json:"stale,omitempty"`
+// start is the summary written when a run begins, so that a run killed at
+// any moment leaves a folder that says what it was.
+type start struct {
+	Status    string `json:"status"`
+	RunID     string `json:"run_id"`
+	Command   string `json:"command"`
+	Version   string `json:"version"`
+	PID       int    `json:"pid"`
+	PIDStart  string `json:"pid_start,omitempty"` // the process's start time, to tell a reused pid
+	StartedAt string `json:"started_at"`
 }
 
-// Prepare makes dir ready to receive a run's outputs and returns the Run.
-// It creates dir (and its parents) if missing and creates a hidden staging
-// directory inside it. It fails if dir is not a directory or is not
-// writable, so callers can call it before a long simulation and fail early.
-// It also removes staging directories older than StaleAfter. Call Abort
-// (safe after Commit) to remove the staging directory on every path.
-func Prepare(dir string) (*Run, error) {
-	if dir == "" {
+// Begin creates a new run folder in parent (created if missing) and
+// returns its Run. The folder's name is name when given (letters, digits,
+// '-', '_', '.'; it must not exist yet), else a sortable UTC time stamp
+// with the seed, e.g. 20261130T064501.123Z-seed1 (with -2, -3, ... when two
+// runs start in the same millisecond). It writes summary.json with status
+// "running", command and version, before anything else.
+//
+// Begin first marks the leftovers of killed runs: a folder whose
+// summary.json still says "running" while its process is gone gets status
+// "interrupted" and "killed": true; nothing is ever deleted. It refuses a
+// parent whose LatestName is not spikegraph's link (ErrNotOurs).
+func Begin(parent, name string, seed uint64, command, version string) (*Run, error) {
+	if parent == "" {
 		return nil, errors.New("outdir: empty output directory name")
 	}
-	dir = filepath.Clean(dir)
-	created := false
-	info, err := os.Stat(dir)
-	switch {
-	case err == nil:
-		if !info.IsDir() {
-			return nil, fmt.Errorf("outdir: %s is not a directory", dir)
+	parent = filepath.Clean(parent)
+	if name != "" {
+		if err := checkRunName(name); err != nil {
+			return nil, err
 		}
-	case errors.Is(err, fs.ErrNotExist):
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("outdir: create output directory: %w", err)
-		}
-		created = true
-	default:
-		return nil, fmt.Errorf("outdir: output directory: %w", err)
 	}
-	removeStale(dir, time.Now())
-	staging, err := os.MkdirTemp(dir, StagingPrefix+"*")
-	if err != nil {
-		if created {
-			_ = os.Remove(dir)
-		}
-		return nil, fmt.Errorf("outdir: output directory %s is not writable: %w", dir, err)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("outdir: create output directory: %w", err)
 	}
-	return &Run{dir: dir, staging: staging, created: created, files: map[string]*os.File{}}, nil
+	if info, err := os.Lstat(filepath.Join(parent, LatestName)); err == nil && info.Mode()&fs.ModeSymlink == 0 {
+		return nil, fmt.Errorf("%w: %s is a user's %s; choose another --out", ErrNotOurs, filepath.Join(parent, LatestName), info.Mode().Type())
+	}
+	now := time.Now().UTC()
+	r := &Run{parent: parent, started: now}
+	r.Marked = markKilled(parent)
+	if name != "" {
+		if err := os.Mkdir(filepath.Join(parent, name), 0o755); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return nil, fmt.Errorf("%w: run %q exists in %s", ErrInvalidName, name, parent)
+			}
+			return nil, fmt.Errorf("outdir: output directory %s is not writable: %w", parent, err)
+		}
+		r.id = name
+	} else {
+		base := now.Format("20060102T150405.000Z") + "-seed" + strconv.FormatUint(seed, 10)
+		for k := 1; ; k++ {
+			id := base
+			if k > 1 {
+				id += "-" + strconv.Itoa(k)
+			}
+			err := os.Mkdir(filepath.Join(parent, id), 0o755)
+			if err == nil {
+				r.id = id
+				break
+			}
+			if !errors.Is(err, fs.ErrExist) || k > 1000 {
+				return nil, fmt.Errorf("outdir: output directory %s is not writable: %w", parent, err)
+			}
+		}
+	}
+	r.dir = filepath.Join(parent, r.id)
+	s := start{Status: StatusRunning, RunID: r.id, Command: command, Version: version, PID: os.Getpid(),
+		PIDStart: processStart(os.Getpid()), StartedAt: now.Format(time.RFC3339Nano)}
+	if err := r.writeAtomic(SummaryName, jsonBytes(s)); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
-// removeStale removes staging directories in dir that were last modified
-// before now-StaleAfter. It is best effort: errors are ignored.
-func removeStale(dir string, now time.Time) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		if !e.IsDir() || !strings.HasPrefix(e.Name(), StagingPrefix) {
-			continue
-		}
-		info, err := e.Info()
-		if err != nil || now.Sub(info.ModTime()) < StaleAfter {
-			continue
-		}
-		_ = os.RemoveAll(filepath.Join(dir, e.Name()))
-	}
-}
+// ID returns the run's name, the name of its folder.
+func (r *Run) ID() string { return r.id }
 
-// Dir returns the output directory, cleaned.
+// Dir returns the run's folder.
 func (r *Run) Dir() string { return r.dir }
 
-// checkName returns an error wrapping ErrInvalidName if name cannot be an
-// output name.
-func checkName(name string) error {
-	switch {
-	case name == "":
-		return fmt.Errorf("outdir: empty name: %w", ErrInvalidName)
-	case strings.ContainsAny(name, `/\`+"\x00") || filepath.Base(name) != name:
-		return fmt.Errorf("outdir: name %q has a path separator: %w", name, ErrInvalidName)
-	case strings.HasPrefix(name, "."):
-		return fmt.Errorf("outdir: name %q starts with a dot: %w", name, ErrInvalidName)
+// Files returns the names written so far, in order, summary.json excluded.
+func (r *Run) Files() []string { return slices.Clone(r.files) }
+
+// CheckRunName reports whether name may name a run's folder: letters,
+// digits, '-', '_' and '.', not starting with '.', and not LatestName.
+func CheckRunName(name string) error { return checkRunName(name) }
+
+func checkRunName(name string) error {
+	if name == "" || name == LatestName || name == "." || name == ".." || strings.HasPrefix(name, ".") {
+		return fmt.Errorf("%w: run name %q", ErrInvalidName, name)
+	}
+	for _, c := range name {
+		if !(c == '-' || c == '_' || c == '.' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return fmt.Errorf("%w: run name %q has %q (use letters, digits, '-', '_' and '.')", ErrInvalidName, name, c)
+		}
 	}
 	return nil
 }
 
-// Create creates the output file name in the staging directory and
-// returns it open for writing; the caller closes it. name must be a plain
-// file name: not empty, without path separators, not starting with a dot,
-// and not created before in this run. The file appears in the output
-// directory only at Commit.
-func (r *Run) Create(name string) (*os.File, error) {
-	if r.state != stateOpen {
-		return nil, fmt.Errorf("outdir: create %q: %w", name, ErrFinished)
+func checkName(name string) error {
+	if name == "" || name == SummaryName || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
+		return fmt.Errorf("%w: %q", ErrInvalidName, name)
+	}
+	return nil
+}
+
+// free reports whether name may be written: a valid name not written yet.
+func (r *Run) free(name string) error {
+	if r.finished {
+		return ErrFinished
 	}
 	if err := checkName(name); err != nil {
+		return err
+	}
+	if slices.Contains(r.files, name) {
+		return fmt.Errorf("%w: %q", ErrDuplicate, name)
+	}
+	return nil
+}
+
+// claim records name as written.
+func (r *Run) claim(name string) error {
+	if err := r.free(name); err != nil {
+		return err
+	}
+	r.files = append(r.files, name)
+	return nil
+}
+
+// Create creates the file name in the run's folder for writing as the run
+// goes (a streamed output): what it holds when the run stops is kept.
+func (r *Run) Create(name string) (*os.File, error) {
+	if err := r.claim(name); err != nil {
 		return nil, err
 	}
-	if _, ok := r.files[name]; ok {
-		return nil, fmt.Errorf("outdir: create %q: %w", name, ErrDuplicate)
-	}
-	f, err := os.OpenFile(filepath.Join(r.staging, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := os.OpenFile(filepath.Join(r.dir, name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("outdir: create %q: %w", name, err)
 	}
-	r.files[name] = f
-	r.order = append(r.order, name)
 	return f, nil
 }
 
-// discard removes a staged file after a failed write, so that the run can
-// still commit without it and the name can be created again.
-func (r *Run) discard(name string) {
-	f, ok := r.files[name]
-	if !ok {
-		return
-	}
-	_ = f.Close()
-	_ = os.Remove(filepath.Join(r.staging, name))
-	delete(r.files, name)
-	r.order = slices.DeleteFunc(r.order, func(s string) bool { return s == name })
-}
+// Write writes the file name whole with fill: into a temporary file,
+// synced, then renamed, so that name never holds a partial file. An error
+// from fill leaves no file and is returned wrapped.
+func (r *Run) Write(name string, fill func(w io.Writer) error) error { return r.write(name, fill) }
 
-// write creates name, writes it through a buffer with fill, and closes it.
-// On error the file is discarded.
 func (r *Run) write(name string, fill func(w io.Writer) error) error {
-	f, err := r.Create(name)
-	if err != nil {
+	if err := r.free(name); err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err := fill(bw); err != nil {
-		r.discard(name)
+	var buf bytes.Buffer
+	if err := fill(&buf); err != nil {
 		return fmt.Errorf("outdir: write %q: %w", name, err)
 	}
-	if err := bw.Flush(); err != nil {
-		r.discard(name)
+	if err := r.writeAtomic(name, buf.Bytes()); err != nil {
+		return err
+	}
+	return r.claim(name)
+}
+
+// writeAtomic replaces name in the run's folder with b: a temporary file,
+// synced, renamed over it, and the folder synced.
+func (r *Run) writeAtomic(name string, b []byte) error {
+	tmp, err := os.CreateTemp(r.dir, "."+name+".tmp-*")
+	if err != nil {
 		return fmt.Errorf("outdir: write %q: %w", name, err)
 	}
-	if err := f.Close(); err != nil {
-		r.discard(name)
-		return fmt.Errorf("outdir: close %q: %w", name, err)
+	_, err = tmp.Write(b)
+	if err == nil {
+		err = tmp.Sync()
 	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), filepath.Join(r.dir, name))
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("outdir: write %q: %w", name, err)
+	}
+	syncDir(r.dir)
 	return nil
+}
+
+func jsonBytes(v any) []byte {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return []byte("{}\n")
+	}
+	return append(b, '\n')
 }
 
 // WriteJSON writes v as indented JSON with a trailing newline to the
@@ -244,7 +273,7 @@ func (r *Run) WriteJSON(name string, v any) error {
 
 // WriteCSV writes the output file name as CSV: the header row (none if
 // header is empty), then the rows that rows writes with the given writer.
-// An error from rows discards the file and is returned wrapped.
+// An error from rows leaves no file and is returned wrapped.
 func (r *Run) WriteCSV(name string, header []string, rows func(w *csv.Writer) error) error {
 	if rows == nil {
 		return fmt.Errorf("outdir: write %q: nil rows function", name)
@@ -285,7 +314,13 @@ func (r *Run) WriteNPY(name string, data []float64, shape ...int) error {
 	if size != len(data) {
 		return fmt.Errorf("outdir: write %q: shape %v holds %d values, data has %d", name, shape, size, len(data))
 	}
-	return r.write(name, func(w io.Writer) error { return writeNPY(w, data, shape) })
+	return r.write(name, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		if err := writeNPY(bw, data, shape); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
 }
 
 // writeNPY writes the .npy bytes that gorgonia.org/tensor's WriteNpy
@@ -321,134 +356,200 @@ func writeNPY(w io.Writer, data []float64, shape []int) error {
 	return nil
 }
 
-// Commit moves the staged files into the output directory, records them in
-// the manifest, removes the outputs of the previous run that this run did
-// not write, and removes the staging directory. Commit closes files from
-// Create that the caller left open.
-//
-// The steps, in order:
-//
-//  1. Sync every staged file. Check that no output name is a directory in
-//     dir. Nothing in dir has changed yet; an error here leaves the
-//     previous outputs whole.
-//  2. Read the previous manifest. Names it lists (as files or stale) are
-//     the previous outputs; with no readable manifest there are none.
-//  3. Replace the manifest (temporary file, sync, rename) with one marked
-//     incomplete that lists this run's names as files (except names that
-//     exist in dir but were not previous outputs: those are a user's until
-//     step 4 replaces them) and the previous outputs that this run does
-//     not write as stale.
-//  4. Rename each staged file into dir, replacing a file of the same name.
-//  5. Remove each stale file that is still a regular file.
-//  6. Replace the manifest with a complete one that lists this run's
-//     files, and as stale only the files that step 5 failed to remove.
-//  7. Remove the staging directory.
-//
-// So the manifest lists only names that an earlier manifest listed or that
-// this run writes, and under files only names of this run; a user's file
-// that no manifest listed is never removed. An interruption before step 3
-// changes nothing visible. An interruption during steps 3 to 6 (the
-// window) leaves dir with some new and some old outputs, under a manifest
-// marked incomplete that claims all of them; the next successful Commit
-// removes the old ones. In that window one kind of file can leak: a file
-// that replaced a same-named user file in step 4 is not in the incomplete
-// manifest, so no later run removes it. The directory is synced after
-// steps 3, 4 and 6 where the platform allows; a power loss may still undo
-// the last step.
-//
-// After an error (other than one wrapping ErrStaleFiles, which means the
-// new outputs are in place) call Abort to remove the staging directory.
-func (r *Run) Commit() error {
-	if r.state != stateOpen {
-		return fmt.Errorf("outdir: commit %s: %w", r.dir, ErrFinished)
+// Finish ends the run with status: it syncs every file written, replaces
+// summary.json with summary (a JSON object; its "status" key is set to
+// status), and for a complete run swaps LatestName to this run's folder.
+// The order makes every state a kill can leave consistent: files complete,
+// then the summary that says so, then the link; so LatestName always
+// points to a run whose summary.json says "complete" and whose files are
+// all there. A run that is not complete keeps its files and its summary;
+// LatestName does not move.
+func (r *Run) Finish(status string, summary any) error {
+	if r.finished {
+		return ErrFinished
 	}
-	r.state = stateFailed
-	names := slices.Clone(r.order)
-	for _, name := range names {
-		_ = r.files[name].Close() // the caller may have closed it already
-	}
-	// Step 1.
-	for _, name := range names {
-		if err := syncFile(filepath.Join(r.staging, name)); err != nil {
-			return fmt.Errorf("outdir: commit %s: %w", r.dir, err)
-		}
-		info, err := os.Lstat(filepath.Join(r.dir, name))
-		if err == nil && info.IsDir() {
-			return fmt.Errorf("outdir: commit %s: output %q would replace a directory", r.dir, name)
+	r.finished = true
+	for _, name := range r.files {
+		if err := syncFile(filepath.Join(r.dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("outdir: sync %q: %w", name, err)
 		}
 	}
-	// Step 2.
-	prev := readPrevious(filepath.Join(r.dir, ManifestName))
-	claimed, stale := plan(names, prev, func(name string) bool {
-		_, err := os.Lstat(filepath.Join(r.dir, name))
-		return err == nil
-	})
-	// Step 3.
-	if err := r.writeManifest(manifest{Files: claimed, Stale: stale}); err != nil {
+	b, err := withStatus(summary, status)
+	if err != nil {
 		return err
 	}
-	// Step 4.
-	for _, name := range names {
-		if err := os.Rename(filepath.Join(r.staging, name), filepath.Join(r.dir, name)); err != nil {
-			return fmt.Errorf("outdir: commit %s: move %q: %w", r.dir, name, err)
-		}
-	}
-	syncDir(r.dir)
-	// Step 5.
-	var left []string
-	var errs []error
-	for _, name := range stale {
-		path := filepath.Join(r.dir, name)
-		info, err := os.Lstat(path)
-		if err != nil || !info.Mode().IsRegular() {
-			continue // gone, or replaced by something spikegraph did not write
-		}
-		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			left = append(left, name)
-			errs = append(errs, err)
-		}
-	}
-	// Step 6.
-	if err := r.writeManifest(manifest{Complete: true, Files: names, Stale: left}); err != nil {
+	if err := r.writeAtomic(SummaryName, b); err != nil {
 		return err
 	}
-	// Step 7.
-	r.state = stateCommitted
-	if err := os.RemoveAll(r.staging); err != nil {
-		errs = append(errs, err)
+	if status != StatusComplete {
+		return nil
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("outdir: committed to %s, but: %w", r.dir, errors.Join(append([]error{ErrStaleFiles}, errs...)...))
+	return r.swapLatest()
+}
+
+// withStatus returns summary as indented JSON with "status" set.
+func withStatus(summary any, status string) ([]byte, error) {
+	b, err := json.Marshal(summary)
+	if err != nil {
+		return nil, fmt.Errorf("outdir: encode %s: %w", SummaryName, err)
 	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("outdir: %s must be a JSON object: %w", SummaryName, err)
+	}
+	st, _ := json.Marshal(status)
+	m["status"] = st
+	// Keep the struct's key order: re-encode through an ordered merge.
+	out := bytes.NewBufferString("{\n  \"status\": " + string(st))
+	var keys []string
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if _, err := dec.Token(); err == nil {
+		for dec.More() {
+			t, err := dec.Token()
+			if err != nil {
+				break
+			}
+			k, _ := t.(string)
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				break
+			}
+			if k != "status" {
+				keys = append(keys, k)
+			}
+		}
+	}
+	for _, k := range keys {
+		var v bytes.Buffer
+		if err := json.Indent(&v, m[k], "  ", "  "); err != nil {
+			return nil, err
+		}
+		kb, _ := json.Marshal(k)
+		fmt.Fprintf(out, ",\n  %s: %s", kb, v.String())
+	}
+	out.WriteString("\n}\n")
+	return out.Bytes(), nil
+}
+
+// swapLatest points LatestName at the run's folder: a new link under a
+// temporary name, renamed over the old one (one atomic step).
+func (r *Run) swapLatest() error {
+	tmp := filepath.Join(r.parent, ".latest-"+r.id+".tmp")
+	_ = os.Remove(tmp)
+	if err := os.Symlink(r.id, tmp); err != nil {
+		return fmt.Errorf("outdir: link %s: %w", LatestName, err)
+	}
+	latest := filepath.Join(r.parent, LatestName)
+	if info, err := os.Lstat(latest); err == nil && info.Mode()&fs.ModeSymlink == 0 {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("%w: %s appeared during the run", ErrNotOurs, latest)
+	}
+	if err := os.Rename(tmp, latest); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("outdir: link %s: %w", LatestName, err)
+	}
+	syncDir(r.parent)
 	return nil
 }
 
-// plan returns, for a run that writes names over previous outputs prev,
-// the names that the incomplete manifest may claim as this run's (all
-// names except those that exist in dir without being previous outputs:
-// they are a user's until renamed over) and the previous outputs to
-// remove, sorted.
-func plan(names []string, prev map[string]bool, exists func(name string) bool) (claimed, stale []string) {
-	ours := make(map[string]bool, len(names))
-	claimed = make([]string, 0, len(names))
-	for _, name := range names {
-		ours[name] = true
-		if prev[name] || !exists(name) {
-			claimed = append(claimed, name)
+// markKilled gives status "interrupted" and "killed": true to every run
+// folder in parent whose summary still says "running" while its process
+// is gone, and returns their names. Errors are ignored: a folder it cannot
+// read or write stays as it is.
+func markKilled(parent string) []string {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return nil
+	}
+	var marked []string
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		path := filepath.Join(parent, e.Name(), SummaryName)
+		b, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			// Killed between making its folder and writing its first
+			// summary (microseconds apart): a folder that old is no
+			// starting run's.
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > startGrace && isRunFolder(e.Name()) {
+				b = jsonBytes(start{Status: StatusRunning, RunID: e.Name()})
+			} else {
+				continue
+			}
+		} else if err != nil {
+			continue
+		}
+		var s start
+		if json.Unmarshal(b, &s) != nil || s.Status != StatusRunning || alive(s.PID, s.PIDStart) {
+			continue
+		}
+		var m map[string]any
+		if json.Unmarshal(b, &m) != nil {
+			continue
+		}
+		m["killed"] = true
+		m["marked_at"] = time.Now().UTC().Format(time.RFC3339Nano)
+		out, err := withStatus(m, StatusInterrupted)
+		if err != nil {
+			continue
+		}
+		run := &Run{dir: filepath.Join(parent, e.Name())}
+		if run.writeAtomic(SummaryName, out) == nil {
+			marked = append(marked, e.Name())
 		}
 	}
-	for name := range prev {
-		if !ours[name] {
-			stale = append(stale, name)
-		}
+	return marked
+}
+
+// startGrace is how old a run folder without a summary must be before
+// Begin takes it for a killed run's.
+const startGrace = 10 * time.Second
+
+// isRunFolder reports whether name looks like a time-stamped run folder
+// (20261130T064501.123Z-seed1...); a folder a user named is left alone.
+func isRunFolder(name string) bool {
+	_, err := time.Parse("20060102T150405.000Z", name[:min(len(name), 20)])
+	return err == nil && strings.Contains(name, "-seed")
+}
+
+// alive reports whether process pid runs and is the one that started at
+// startTime (a pid can be reused).
+func alive(pid int, startTime string) bool {
+	if pid <= 0 {
+		return false
 	}
-	slices.Sort(stale)
-	return claimed, stale
+	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
+		return false
+	}
+	if st := processStart(pid); startTime != "" && st != "" && st != startTime {
+		return false
+	}
+	return true
+}
+
+// processStart returns the start time of process pid in clock ticks since
+// boot (field 22 of /proc/PID/stat), or "" where /proc is not there.
+func processStart(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return ""
+	}
+	// The command name (field 2) is in parentheses and may hold spaces.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return ""
+	}
+	fields := strings.Fields(string(b[i+1:]))
+	if len(fields) < 20 {
+		return ""
+	}
+	return fields[19] // field 22 overall: fields after ")" start at field 3
 }
 
 // syncFile flushes the file at path to stable storage.
 func syncFile(path string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	f, err := os.OpenFile(path, os.O_RDONLY, 0)
 	if err != nil {
 		return err
 	}
@@ -468,85 +569,4 @@ func syncDir(dir string) {
 	}
 	_ = f.Sync()
 	_ = f.Close()
-}
-
-// readPrevious returns the names that the manifest at path lists as files
-// or stale. A missing, unreadable or foreign manifest lists nothing; names
-// that are not valid output names are dropped.
-func readPrevious(path string) map[string]bool {
-	out := map[string]bool{}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return out
-	}
-	var m manifest
-	if err := json.Unmarshal(b, &m); err != nil || m.Tool != manifestTool || m.Version != manifestVersion {
-		return out
-	}
-	for _, name := range slices.Concat(m.Files, m.Stale) {
-		if checkName(name) == nil {
-			out[name] = true
-		}
-	}
-	return out
-}
-
-// writeManifest atomically replaces the manifest in dir with m: it writes
-// a temporary file in the staging directory, syncs it and renames it.
-func (r *Run) writeManifest(m manifest) error {
-	m.Tool, m.Version = manifestTool, manifestVersion
-	if m.Files == nil {
-		m.Files = []string{}
-	}
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return fmt.Errorf("outdir: commit %s: encode manifest: %w", r.dir, err)
-	}
-	b = append(b, '\n')
-	f, err := os.CreateTemp(r.staging, ".manifest-*")
-	if err != nil {
-		return fmt.Errorf("outdir: commit %s: write manifest: %w", r.dir, err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(r.dir, ManifestName))
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("outdir: commit %s: write manifest: %w", r.dir, err)
-	}
-	syncDir(r.dir)
-	return nil
-}
-
-// Abort discards the run: it closes files left open and removes the
-// staging directory, and removes the output directory too if Prepare
-// created it and it is now empty. Outputs of earlier runs stay untouched.
-// Abort after a successful Commit, or a second Abort, does nothing.
-func (r *Run) Abort() error {
-	if r.state == stateCommitted || r.state == stateAborted {
-		return nil
-	}
-	r.state = stateAborted
-	for _, f := range r.files {
-		_ = f.Close()
-	}
-	if err := os.RemoveAll(r.staging); err != nil {
-		return fmt.Errorf("outdir: abort %s: %w", r.dir, err)
-	}
-	if r.created {
-		if entries, err := os.ReadDir(r.dir); err == nil && len(entries) == 0 {
-			if err := os.Remove(r.dir); err != nil {
-				return fmt.Errorf("outdir: abort %s: %w", r.dir, err)
-			}
-		}
-	}
-	return nil
 }

@@ -6,461 +6,223 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"gorgonia.org/tensor"
 )
 
-// listDir returns the sorted names in dir.
-func listDir(t *testing.T, dir string) []string {
+// begin starts a run in parent or fails the test.
+func begin(t *testing.T, parent, name string) *Run {
 	t.Helper()
-	entries, err := os.ReadDir(dir)
+	r, err := Begin(parent, name, 7, "spikegraph test", "v-test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	slices.Sort(names)
-	return names
+	return r
 }
 
-// readManifest decodes the manifest in dir.
-func readManifest(t *testing.T, dir string) manifest {
+// summaryOf decodes the summary.json of folder dir.
+func summaryOf(t *testing.T, dir string) map[string]any {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, ManifestName))
+	b, err := os.ReadFile(filepath.Join(dir, SummaryName))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m manifest
+	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", b, err)
 	}
 	return m
 }
 
-// writeText writes a file with the given content or fails the test.
-func writeText(t *testing.T, path, content string) {
+// latest returns the folder LatestName points to, or "".
+func latest(t *testing.T, parent string) string {
 	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
+	target, err := os.Readlink(filepath.Join(parent, LatestName))
+	if errors.Is(err, os.ErrNotExist) {
+		return ""
 	}
-}
-
-// readText returns a file's content or fails the test.
-func readText(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(b)
+	return target
 }
 
-// commitRun writes each name with the content "<tag>:<name>" and commits.
-func commitRun(t *testing.T, dir, tag string, names ...string) {
-	t.Helper()
-	r, err := Prepare(dir)
+func TestBeginWritesARunningSummary(t *testing.T) {
+	t.Parallel()
+	parent := filepath.Join(t.TempDir(), "a", "b")
+	r := begin(t, parent, "")
+	if filepath.Dir(r.Dir()) != parent || !strings.HasSuffix(r.ID(), "-seed7") || len(r.ID()) != len("20261130T064501.123Z-seed7") {
+		t.Errorf("run %q in %q", r.ID(), r.Dir())
+	}
+	s := summaryOf(t, r.Dir())
+	if s["status"] != StatusRunning || s["run_id"] != r.ID() || s["version"] != "v-test" || s["command"] != "spikegraph test" || int(s["pid"].(float64)) != os.Getpid() {
+		t.Errorf("summary = %v", s)
+	}
+	if latest(t, parent) != "" {
+		t.Error("latest exists before any run completed")
+	}
+	// Two runs in the same millisecond get two folders.
+	r2 := begin(t, parent, "")
+	if r2.ID() == r.ID() {
+		t.Errorf("two runs share %q", r.ID())
+	}
+}
+
+func TestFinishComplete(t *testing.T) {
+	t.Parallel()
+	parent := t.TempDir()
+	r := begin(t, parent, "first")
+	if err := r.WriteJSON("x.json", map[string]int{"a": 1}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := r.Create("stream.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Abort()
-	for _, name := range names {
-		f, err := r.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := fmt.Fprintf(f, "%s:%s", tag, name); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Close(); err != nil {
-			t.Fatal(err)
-		}
+	f.WriteString("t_ms,neuron\n")
+	f.Close()
+	type sum struct {
+		Scenario string `json:"scenario"`
+		Spikes   int    `json:"spikes"`
 	}
-	if err := r.Commit(); err != nil {
+	if err := r.Finish(StatusComplete, sum{"single", 4}); err != nil {
 		t.Fatal(err)
+	}
+	if got := latest(t, parent); got != "first" {
+		t.Errorf("latest -> %q, want first", got)
+	}
+	s := summaryOf(t, r.Dir())
+	if s["status"] != StatusComplete || s["scenario"] != "single" || s["spikes"] != 4.0 {
+		t.Errorf("summary = %v", s)
+	}
+	b, _ := os.ReadFile(filepath.Join(r.Dir(), SummaryName))
+	if !strings.HasPrefix(string(b), "{\n  \"status\": \"complete\",\n  \"scenario\"") {
+		t.Errorf("summary.json does not start with the status, then the struct's keys in order:\n%s", b)
+	}
+	if !slices.Equal(r.Files(), []string{"x.json", "stream.csv"}) {
+		t.Errorf("Files = %v", r.Files())
+	}
+	if err := r.Finish(StatusComplete, sum{}); !errors.Is(err, ErrFinished) {
+		t.Errorf("second Finish: %v, want ErrFinished", err)
+	}
+	if err := r.WriteJSON("y.json", 1); !errors.Is(err, ErrFinished) {
+		t.Errorf("write after Finish: %v, want ErrFinished", err)
+	}
+
+	// An interrupted run keeps its files and its status; latest stays.
+	r2 := begin(t, parent, "second")
+	if err := r2.WriteJSON("x.json", 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := r2.Finish(StatusInterrupted, sum{"single", 1}); err != nil {
+		t.Fatal(err)
+	}
+	if got := latest(t, parent); got != "first" {
+		t.Errorf("latest -> %q after an interrupted run, want first", got)
+	}
+	if s := summaryOf(t, r2.Dir()); s["status"] != StatusInterrupted {
+		t.Errorf("interrupted summary = %v", s)
+	}
+	// A third, complete run moves latest.
+	r3 := begin(t, parent, "")
+	if err := r3.Finish(StatusComplete, sum{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := latest(t, parent); got != r3.ID() {
+		t.Errorf("latest -> %q, want %q", got, r3.ID())
 	}
 }
 
-func TestFirstRun(t *testing.T) {
+func TestUserFilesAreNeverTouched(t *testing.T) {
 	t.Parallel()
-	dir := filepath.Join(t.TempDir(), "a", "out")
-	r, err := Prepare(dir)
-	if err != nil {
+	parent := t.TempDir()
+	os.WriteFile(filepath.Join(parent, "spikes.csv"), []byte("mine"), 0o644)
+	r := begin(t, parent, "")
+	if err := r.WriteJSON("spikes.csv", 1); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.WriteJSON("summary.json", map[string]int{"spikes": 3}); err != nil {
+	if err := r.Finish(StatusComplete, map[string]int{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.WriteCSV("spikes.csv", []string{"t_ms", "neuron"}, func(w *csv.Writer) error {
-		return w.Write([]string{"1.5", "2"})
-	}); err != nil {
-		t.Fatal(err)
+	if b, _ := os.ReadFile(filepath.Join(parent, "spikes.csv")); string(b) != "mine" {
+		t.Errorf("the user's spikes.csv became %q", b)
 	}
-	if err := r.WriteNPY("v.npy", []float64{1, 2, 3, 4, 5, 6}, 2, 3); err != nil {
-		t.Fatal(err)
+	// A user's file named latest is refused, and kept.
+	other := t.TempDir()
+	os.WriteFile(filepath.Join(other, LatestName), []byte("notes"), 0o644)
+	if _, err := Begin(other, "", 1, "", ""); !errors.Is(err, ErrNotOurs) {
+		t.Errorf("Begin with a user's latest: %v, want ErrNotOurs", err)
 	}
-	f, err := r.Create("raster.png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Left open on purpose: Commit closes it.
-	if _, err := f.WriteString("png"); err != nil {
-		t.Fatal(err)
-	}
-	// Before Commit only the staging directory is visible.
-	got := listDir(t, dir)
-	if len(got) != 1 || !strings.HasPrefix(got[0], StagingPrefix) {
-		t.Fatalf("before commit: dir holds %v, want only a staging dir", got)
-	}
-	if err := r.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	want := []string{ManifestName, "raster.png", "spikes.csv", "summary.json", "v.npy"}
-	if got := listDir(t, dir); !slices.Equal(got, want) {
-		t.Errorf("after commit: dir holds %v, want %v", got, want)
-	}
-	m := readManifest(t, dir)
-	wantFiles := []string{"summary.json", "spikes.csv", "v.npy", "raster.png"}
-	if !m.Complete || !slices.Equal(m.Files, wantFiles) || len(m.Stale) != 0 || m.Tool != "spikegraph" {
-		t.Errorf("manifest = %+v, want complete with files %v", m, wantFiles)
-	}
-	if got := readText(t, filepath.Join(dir, "raster.png")); got != "png" {
-		t.Errorf("raster.png = %q, want %q", got, "png")
-	}
-	if err := r.Abort(); err != nil {
-		t.Errorf("Abort after Commit: %v", err)
-	}
-	if got := listDir(t, dir); !slices.Equal(got, want) {
-		t.Errorf("after Abort following Commit: dir holds %v, want %v", got, want)
-	}
-	if _, err := r.Create("x"); !errors.Is(err, ErrFinished) {
-		t.Errorf("Create after Commit: err = %v, want ErrFinished", err)
-	}
-	if err := r.Commit(); !errors.Is(err, ErrFinished) {
-		t.Errorf("second Commit: err = %v, want ErrFinished", err)
+	if b, _ := os.ReadFile(filepath.Join(other, LatestName)); string(b) != "notes" {
+		t.Errorf("the user's latest became %q", b)
 	}
 }
 
-func TestSecondRunReplacesFirst(t *testing.T) {
+func TestBeginNames(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	writeText(t, filepath.Join(dir, "notes.txt"), "mine")
-	commitRun(t, dir, "run1", "summary.json", "spikes.csv", "v.npy")
-	// User files created between runs, one named like an output.
-	writeText(t, filepath.Join(dir, "later.txt"), "mine too")
-	writeText(t, filepath.Join(dir, "raster.png"), "my png")
-	commitRun(t, dir, "run2", "summary.json", "trace.png")
-
-	want := []string{ManifestName, "later.txt", "notes.txt", "raster.png", "summary.json", "trace.png"}
-	if got := listDir(t, dir); !slices.Equal(got, want) {
-		t.Fatalf("dir holds %v, want %v", got, want)
-	}
-	for name, content := range map[string]string{
-		"notes.txt":    "mine",
-		"later.txt":    "mine too",
-		"raster.png":   "my png",
-		"summary.json": "run2:summary.json",
-		"trace.png":    "run2:trace.png",
-	} {
-		if got := readText(t, filepath.Join(dir, name)); got != content {
-			t.Errorf("%s = %q, want %q", name, got, content)
-		}
-	}
-	m := readManifest(t, dir)
-	if !m.Complete || !slices.Equal(m.Files, []string{"summary.json", "trace.png"}) || len(m.Stale) != 0 {
-		t.Errorf("manifest = %+v", m)
-	}
-}
-
-func TestMissingManifestDeletesNothing(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	commitRun(t, dir, "run1", "a.csv", "b.csv")
-	if err := os.Remove(filepath.Join(dir, ManifestName)); err != nil {
-		t.Fatal(err)
-	}
-	commitRun(t, dir, "run2", "c.csv")
-	want := []string{ManifestName, "a.csv", "b.csv", "c.csv"}
-	if got := listDir(t, dir); !slices.Equal(got, want) {
-		t.Errorf("dir holds %v, want %v", got, want)
-	}
-}
-
-func TestForeignManifestDeletesNothing(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	parent := filepath.Dir(dir)
-	victim := filepath.Join(parent, filepath.Base(dir)+"-victim")
-	writeText(t, victim, "keep")
-	writeText(t, filepath.Join(dir, "a.csv"), "keep")
-	writeText(t, filepath.Join(dir, "sub-file"), "keep")
-	cases := []string{
-		`not json`,
-		`{"tool":"other","version":1,"complete":true,"files":["a.csv"]}`,
-		`{"tool":"spikegraph","version":2,"complete":true,"files":["a.csv"]}`,
-		// Names that are not plain file names are never followed.
-		`{"tool":"spikegraph","version":1,"complete":true,"files":["../` + filepath.Base(victim) + `", "/` + victim + `", ".", ""]}`,
-	}
-	for i, content := range cases {
-		writeText(t, filepath.Join(dir, ManifestName), content)
-		commitRun(t, dir, fmt.Sprint(i), "out.csv")
-		for _, p := range []string{victim, filepath.Join(dir, "a.csv"), filepath.Join(dir, "sub-file")} {
-			if got := readText(t, p); got != "keep" {
-				t.Errorf("manifest %q: %s = %q, want %q", content, p, got, "keep")
-			}
+	parent := t.TempDir()
+	for _, name := range []string{"latest", ".hidden", "a/b", "a b", "..", "x\x00"} {
+		if _, err := Begin(parent, name, 1, "", ""); !errors.Is(err, ErrInvalidName) {
+			t.Errorf("Begin(%q): %v, want ErrInvalidName", name, err)
 		}
 	}
-}
-
-func TestStaleOnlyRemovesRegularFiles(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	commitRun(t, dir, "run1", "x.png", "y.png")
-	// The user replaced x.png by a directory of their own.
-	if err := os.Remove(filepath.Join(dir, "x.png")); err != nil {
-		t.Fatal(err)
+	begin(t, parent, "mine")
+	if _, err := Begin(parent, "mine", 1, "", ""); !errors.Is(err, ErrInvalidName) {
+		t.Errorf("Begin with an existing name: %v, want ErrInvalidName", err)
 	}
-	if err := os.Mkdir(filepath.Join(dir, "x.png"), 0o755); err != nil {
-		t.Fatal(err)
+	if _, err := Begin("", "", 1, "", ""); err == nil {
+		t.Error("Begin(\"\"): no error")
 	}
-	commitRun(t, dir, "run2", "z.png")
-	want := []string{ManifestName, "x.png", "z.png"}
-	if got := listDir(t, dir); !slices.Equal(got, want) {
-		t.Errorf("dir holds %v, want %v", got, want)
+	file := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(file, nil, 0o644)
+	if _, err := Begin(file, "", 1, "", ""); err == nil {
+		t.Error("Begin on a file: no error")
 	}
 }
 
-func TestRecoversFromInterruptedCommit(t *testing.T) {
+// TestMarkKilled: a folder left "running" by a dead process is marked
+// interrupted and killed by the next run; one whose process lives is not.
+func TestMarkKilled(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	// The state an interruption between steps 3 and 6 leaves: an incomplete
-	// manifest, new and old outputs, a staging dir of the killed run.
-	for _, name := range []string{"new.csv", "old.csv", "user.txt"} {
-		writeText(t, filepath.Join(dir, name), name)
+	parent := t.TempDir()
+	live := begin(t, parent, "live") // this process: alive
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Skip("no true(1):", err)
 	}
-	writeText(t, filepath.Join(dir, ManifestName),
-		`{"tool":"spikegraph","version":1,"complete":false,"files":["new.csv"],"stale":["old.csv","gone.csv"]}`)
-	staging := filepath.Join(dir, StagingPrefix+"killed")
-	if err := os.Mkdir(staging, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeText(t, filepath.Join(staging, "half.csv"), "x")
-	old := time.Now().Add(-2 * StaleAfter)
-	if err := os.Chtimes(staging, old, old); err != nil {
-		t.Fatal(err)
-	}
-	commitRun(t, dir, "run3", "summary.json")
-	want := []string{ManifestName, "summary.json", "user.txt"}
-	if got := listDir(t, dir); !slices.Equal(got, want) {
-		t.Errorf("dir holds %v, want %v", got, want)
-	}
-	if m := readManifest(t, dir); !m.Complete || !slices.Equal(m.Files, []string{"summary.json"}) {
-		t.Errorf("manifest = %+v", m)
-	}
-}
+	dead := begin(t, parent, "dead")
+	s := summaryOf(t, dead.Dir())
+	s["pid"] = cmd.Process.Pid // a process that has exited
+	b, _ := json.Marshal(s)
+	os.WriteFile(filepath.Join(dead.Dir(), SummaryName), b, 0o644)
+	os.WriteFile(filepath.Join(dead.Dir(), "spikes.csv"), []byte("t_ms,neuron\n1,2\n"), 0o644)
 
-func TestPrepareRemovesOnlyStaleStaging(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	old := time.Now().Add(-2 * StaleAfter)
-	for _, name := range []string{StagingPrefix + "old", StagingPrefix + "fresh", ".other-old", "data"} {
-		if err := os.Mkdir(filepath.Join(dir, name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if name != StagingPrefix+"fresh" {
-			if err := os.Chtimes(filepath.Join(dir, name), old, old); err != nil {
-				t.Fatal(err)
-			}
-		}
+	next := begin(t, parent, "next")
+	if !slices.Equal(next.Marked, []string{"dead"}) {
+		t.Errorf("marked %v, want [dead]", next.Marked)
 	}
-	writeText(t, filepath.Join(dir, StagingPrefix+"file"), "not a dir")
-	if err := os.Chtimes(filepath.Join(dir, StagingPrefix+"file"), old, old); err != nil {
-		t.Fatal(err)
+	if s := summaryOf(t, dead.Dir()); s["status"] != StatusInterrupted || s["killed"] != true {
+		t.Errorf("dead run's summary = %v", s)
 	}
-	r, err := Prepare(dir)
-	if err != nil {
-		t.Fatal(err)
+	if _, err := os.Stat(filepath.Join(dead.Dir(), "spikes.csv")); err != nil {
+		t.Errorf("the killed run's file is gone: %v", err)
 	}
-	if err := r.Abort(); err != nil {
-		t.Fatal(err)
-	}
-	want := []string{StagingPrefix + "file", StagingPrefix + "fresh", ".other-old", "data"}
-	slices.Sort(want)
-	if got := listDir(t, dir); !slices.Equal(got, want) {
-		t.Errorf("dir holds %v, want %v", got, want)
-	}
-}
-
-func TestAbortKeepsPreviousOutputs(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	commitRun(t, dir, "run1", "summary.json", "v.npy")
-	before := readText(t, filepath.Join(dir, ManifestName))
-	r, err := Prepare(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.WriteJSON("summary.json", "run2"); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.WriteJSON("other.json", "run2"); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Abort(); err != nil {
-		t.Fatal(err)
-	}
-	want := []string{ManifestName, "summary.json", "v.npy"}
-	if got := listDir(t, dir); !slices.Equal(got, want) {
-		t.Errorf("dir holds %v, want %v", got, want)
-	}
-	if got := readText(t, filepath.Join(dir, "summary.json")); got != "run1:summary.json" {
-		t.Errorf("summary.json = %q, want run1's", got)
-	}
-	if got := readText(t, filepath.Join(dir, ManifestName)); got != before {
-		t.Errorf("manifest changed by Abort: %q, want %q", got, before)
-	}
-	if err := r.Commit(); !errors.Is(err, ErrFinished) {
-		t.Errorf("Commit after Abort: err = %v, want ErrFinished", err)
-	}
-	if err := r.Abort(); err != nil {
-		t.Errorf("second Abort: %v", err)
-	}
-}
-
-func TestAbortRemovesDirOnlyIfCreated(t *testing.T) {
-	t.Parallel()
-	base := t.TempDir()
-	missing := filepath.Join(base, "new")
-	r, err := Prepare(missing)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Abort(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(missing); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("dir created by Prepare survives Abort: stat err = %v", err)
-	}
-	existing := filepath.Join(base, "existing")
-	if err := os.Mkdir(existing, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	r, err = Prepare(existing)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Abort(); err != nil {
-		t.Fatal(err)
-	}
-	if got := listDir(t, existing); len(got) != 0 {
-		t.Errorf("existing dir holds %v after Abort, want nothing", got)
-	}
-}
-
-func TestCommitRefusesToReplaceDirectory(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	commitRun(t, dir, "run1", "a.csv")
-	before := readText(t, filepath.Join(dir, ManifestName))
-	if err := os.Mkdir(filepath.Join(dir, "b.csv"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	r, err := Prepare(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"c.csv", "b.csv"} {
-		if err := r.WriteJSON(name, 1); err != nil {
-			t.Fatal(err)
-		}
-	}
-	err = r.Commit()
-	if err == nil || !strings.HasPrefix(err.Error(), "outdir: ") || !strings.Contains(err.Error(), "b.csv") {
-		t.Fatalf("Commit err = %v, want an outdir error naming b.csv", err)
-	}
-	if err := r.Abort(); err != nil {
-		t.Fatal(err)
-	}
-	want := []string{ManifestName, "a.csv", "b.csv"}
-	if got := listDir(t, dir); !slices.Equal(got, want) {
-		t.Errorf("dir holds %v, want %v", got, want)
-	}
-	if got := readText(t, filepath.Join(dir, ManifestName)); got != before {
-		t.Errorf("manifest changed by failed Commit")
-	}
-}
-
-func TestPrepareErrors(t *testing.T) {
-	t.Parallel()
-	base := t.TempDir()
-	file := filepath.Join(base, "file")
-	writeText(t, file, "x")
-	cases := []struct {
-		name string
-		dir  string
-	}{
-		{"empty", ""},
-		{"dir is a file", file},
-		{"under a file", filepath.Join(file, "sub")},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			r, err := Prepare(tc.dir)
-			if err == nil {
-				_ = r.Abort()
-				t.Fatalf("Prepare(%q) succeeded, want error", tc.dir)
-			}
-			if !strings.HasPrefix(err.Error(), "outdir: ") {
-				t.Errorf("err = %q, want prefix outdir:", err)
-			}
-			if tc.dir != "" && !strings.Contains(err.Error(), filepath.Base(tc.dir)) {
-				t.Errorf("err = %q does not name the directory", err)
-			}
-		})
-	}
-	if got := readText(t, file); got != "x" {
-		t.Errorf("file changed: %q", got)
-	}
-}
-
-func TestPrepareUnwritable(t *testing.T) {
-	t.Parallel()
-	if os.Geteuid() == 0 {
-		t.Skip("permissions do not stop root; TestPrepareErrors covers a dir under a file")
-	}
-	dir := filepath.Join(t.TempDir(), "ro")
-	if err := os.Mkdir(dir, 0o500); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.Chmod(dir, 0o700) })
-	r, err := Prepare(dir)
-	if err == nil {
-		_ = r.Abort()
-		t.Fatal("Prepare on a read-only dir succeeded, want error")
-	}
-	if !strings.Contains(err.Error(), "not writable") || !errors.Is(err, os.ErrPermission) {
-		t.Errorf("err = %v, want a not-writable permission error", err)
+	if s := summaryOf(t, live.Dir()); s["status"] != StatusRunning {
+		t.Errorf("live run's summary = %v", s)
 	}
 }
 
 func TestCreateNames(t *testing.T) {
 	t.Parallel()
-	r, err := Prepare(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Abort()
-	for _, name := range []string{"", ".", "..", "../x", "a/b", `a\b`, ".hidden", ManifestName, "a\x00b", "/abs"} {
+	r := begin(t, t.TempDir(), "")
+	for _, name := range []string{"", ".", "..", "../x", "a/b", `a\b`, ".hidden", SummaryName, "/abs"} {
 		if _, err := r.Create(name); !errors.Is(err, ErrInvalidName) || !strings.HasPrefix(err.Error(), "outdir: ") {
 			t.Errorf("Create(%q): err = %v, want ErrInvalidName", name, err)
 		}
@@ -480,12 +242,7 @@ func TestCreateNames(t *testing.T) {
 
 func TestWriteNPYRoundTrip(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	r, err := Prepare(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Abort()
+	r := begin(t, t.TempDir(), "")
 	data2 := []float64{0, -65.5, 30, 1e-300, math.Inf(1), 7, 8, 9, 10, 11, 12, 13}
 	data1 := []float64{1.25, 2.5}
 	if err := r.WriteNPY("v.npy", data2, 3, 4); err != nil {
@@ -494,15 +251,12 @@ func TestWriteNPYRoundTrip(t *testing.T) {
 	if err := r.WriteNPY("w.npy", data1); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Commit(); err != nil {
-		t.Fatal(err)
-	}
 	for _, tc := range []struct {
 		name  string
 		data  []float64
 		shape tensor.Shape
 	}{{"v.npy", data2, tensor.Shape{3, 4}}, {"w.npy", data1, tensor.Shape{2}}} {
-		f, err := os.Open(filepath.Join(dir, tc.name))
+		f, err := os.Open(filepath.Join(r.Dir(), tc.name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -562,11 +316,7 @@ func TestWriteNPYBytesAreTensors(t *testing.T) {
 
 func TestWriteNPYRejectsBadShapes(t *testing.T) {
 	t.Parallel()
-	r, err := Prepare(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Abort()
+	r := begin(t, t.TempDir(), "")
 	data := make([]float64, 12)
 	cases := []struct {
 		name  string
@@ -591,72 +341,27 @@ func TestWriteNPYRejectsBadShapes(t *testing.T) {
 	}
 }
 
-func TestJSONRoundTrip(t *testing.T) {
+func TestJSONAndCSV(t *testing.T) {
 	t.Parallel()
-	type summary struct {
-		Scenario string    `json:"scenario"`
-		Rates    []float64 `json:"rates"`
-	}
-	dir := t.TempDir()
-	r, err := Prepare(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Abort()
-	want := summary{Scenario: "tonic", Rates: []float64{1.5, 20}}
-	if err := r.WriteJSON("summary.json", want); err != nil {
-		t.Fatal(err)
-	}
+	r := begin(t, t.TempDir(), "")
 	if err := r.WriteJSON("bad.json", math.NaN()); err == nil || !strings.HasPrefix(err.Error(), "outdir: ") {
 		t.Errorf("WriteJSON(NaN): err = %v, want an outdir error", err)
 	}
-	if err := r.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	b := readText(t, filepath.Join(dir, "summary.json"))
-	if !strings.HasSuffix(b, "}\n") || !strings.Contains(b, "\n  \"scenario\": \"tonic\"") {
-		t.Errorf("summary.json = %q, want indented JSON with a trailing newline", b)
-	}
-	var got summary
-	if err := json.Unmarshal([]byte(b), &got); err != nil {
-		t.Fatal(err)
-	}
-	if got.Scenario != want.Scenario || !slices.Equal(got.Rates, want.Rates) {
-		t.Errorf("got %+v, want %+v", got, want)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "bad.json")); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(r.Dir(), "bad.json")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("bad.json exists after a failed write: stat err = %v", err)
 	}
-}
-
-func TestCSVRoundTrip(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	r, err := Prepare(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Abort()
 	want := [][]string{{"t_ms", "neuron"}, {"0.5", "3"}, {"1", "a,b \"q\""}}
-	if err := r.WriteCSV("spikes.csv", want[0], func(w *csv.Writer) error {
-		return w.WriteAll(want[1:])
-	}); err != nil {
+	if err := r.WriteCSV("spikes.csv", want[0], func(w *csv.Writer) error { return w.WriteAll(want[1:]) }); err != nil {
 		t.Fatal(err)
 	}
 	errRows := errors.New("rows failed")
-	if err := r.WriteCSV("bad.csv", nil, func(w *csv.Writer) error {
-		_ = w.Write([]string{"partial"})
-		return errRows
-	}); !errors.Is(err, errRows) {
+	if err := r.WriteCSV("bad.csv", nil, func(w *csv.Writer) error { return errRows }); !errors.Is(err, errRows) {
 		t.Errorf("WriteCSV with failing rows: err = %v, want it to wrap the rows error", err)
 	}
 	if err := r.WriteCSV("nil.csv", nil, nil); err == nil {
 		t.Error("WriteCSV with nil rows succeeded")
 	}
-	if err := r.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(filepath.Join(dir, "spikes.csv"))
+	f, err := os.Open(filepath.Join(r.Dir(), "spikes.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -668,23 +373,12 @@ func TestCSVRoundTrip(t *testing.T) {
 	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if names := listDir(t, dir); !slices.Equal(names, []string{ManifestName, "spikes.csv"}) {
-		t.Errorf("dir holds %v, want only spikes.csv and the manifest", names)
+	entries, _ := os.ReadDir(r.Dir())
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
 	}
-}
-
-func TestPlan(t *testing.T) {
-	t.Parallel()
-	names := []string{"a.csv", "b.csv", "c.csv"}
-	prev := map[string]bool{"a.csv": true, "x.csv": true, "w.csv": true}
-	inDir := map[string]bool{"a.csv": true, "b.csv": true, "x.csv": true, "notes.txt": true}
-	claimed, stale := plan(names, prev, func(name string) bool { return inDir[name] })
-	// b.csv is a user's file until Commit renames over it, so the
-	// incomplete manifest must not claim it.
-	if want := []string{"a.csv", "c.csv"}; !slices.Equal(claimed, want) {
-		t.Errorf("claimed = %v, want %v", claimed, want)
-	}
-	if want := []string{"w.csv", "x.csv"}; !slices.Equal(stale, want) {
-		t.Errorf("stale = %v, want %v", stale, want)
+	if !slices.Equal(names, []string{"spikes.csv", SummaryName}) {
+		t.Errorf("run folder holds %v, want spikes.csv and summary.json only (no temporary files)", names)
 	}
 }
