@@ -25,24 +25,43 @@ const MaxIndex = 1<<32 - 1
 // round after the first (Salmon et al. 2011). The result matches the known
 // answers of the Random123 distribution's kat_vectors file.
 func Philox4x32(ctr [4]uint32, key [2]uint32) [4]uint32 {
-	return philox4x32R(philoxRounds, ctr, key)
+	w0, w1, w2, w3 := philox10(ctr[0], ctr[1], ctr[2], ctr[3], key[0], key[1])
+	return [4]uint32{w0, w1, w2, w3}
 }
 
-// philox4x32R runs r rounds of Philox4x32. It exists so that tests can also
-// check the 7-round known answers, which exercise the same round function.
-func philox4x32R(r int, ctr [4]uint32, key [2]uint32) [4]uint32 {
-	for i := 0; i < r; i++ {
-		if i > 0 {
-			key[0] += philoxW0
-			key[1] += philoxW1
-		}
-		p0 := uint64(philoxM0) * uint64(ctr[0])
-		p1 := uint64(philoxM1) * uint64(ctr[2])
-		hi0, lo0 := uint32(p0>>32), uint32(p0)
-		hi1, lo1 := uint32(p1>>32), uint32(p1)
-		ctr = [4]uint32{hi1 ^ ctr[1] ^ key[0], lo1, hi0 ^ ctr[3] ^ key[1], lo0}
-	}
-	return ctr
+// philox10 is Philox4x32-10 on the counter words c0..c3 and key words k0, k1,
+// written as ten explicit rounds on scalars: Go passes arrays of more than one
+// element through memory, while scalar arguments and results stay in
+// registers. The key schedule costs one add per key word per round.
+func philox10(c0, c1, c2, c3, k0, k1 uint32) (w0, w1, w2, w3 uint32) {
+	c0, c1, c2, c3 = philoxRound(c0, c1, c2, c3, k0, k1)
+	k0, k1 = k0+philoxW0, k1+philoxW1
+	c0, c1, c2, c3 = philoxRound(c0, c1, c2, c3, k0, k1)
+	k0, k1 = k0+philoxW0, k1+philoxW1
+	c0, c1, c2, c3 = philoxRound(c0, c1, c2, c3, k0, k1)
+	k0, k1 = k0+philoxW0, k1+philoxW1
+	c0, c1, c2, c3 = philoxRound(c0, c1, c2, c3, k0, k1)
+	k0, k1 = k0+philoxW0, k1+philoxW1
+	c0, c1, c2, c3 = philoxRound(c0, c1, c2, c3, k0, k1)
+	k0, k1 = k0+philoxW0, k1+philoxW1
+	c0, c1, c2, c3 = philoxRound(c0, c1, c2, c3, k0, k1)
+	k0, k1 = k0+philoxW0, k1+philoxW1
+	c0, c1, c2, c3 = philoxRound(c0, c1, c2, c3, k0, k1)
+	k0, k1 = k0+philoxW0, k1+philoxW1
+	c0, c1, c2, c3 = philoxRound(c0, c1, c2, c3, k0, k1)
+	k0, k1 = k0+philoxW0, k1+philoxW1
+	c0, c1, c2, c3 = philoxRound(c0, c1, c2, c3, k0, k1)
+	k0, k1 = k0+philoxW0, k1+philoxW1
+	return philoxRound(c0, c1, c2, c3, k0, k1)
+}
+
+// philoxRound is one Philox4x32 round under the round key (k0, k1): the two
+// 32x32->64-bit products of words 0 and 2 with the multipliers, their high
+// halves mixed with the odd words and the key, their low halves kept.
+func philoxRound(c0, c1, c2, c3, k0, k1 uint32) (uint32, uint32, uint32, uint32) {
+	p0 := uint64(philoxM0) * uint64(c0)
+	p1 := uint64(philoxM1) * uint64(c2)
+	return uint32(p1>>32) ^ c1 ^ k0, uint32(p1), uint32(p0>>32) ^ c3 ^ k1, uint32(p0)
 }
 
 // Uniform returns a uniform draw in [0, 1) keyed by (seed, stream, step,
@@ -59,12 +78,8 @@ func philox4x32R(r int, ctr [4]uint32, key [2]uint32) [4]uint32 {
 // so the value for larger arguments is undefined (it repeats other draws).
 // Callers check this; the Bernoulli op does. Uniform does not allocate.
 func Uniform(seed, stream, step, index uint64) float64 {
-	out := Philox4x32(
-		[4]uint32{uint32(index), uint32(stream), uint32(step), uint32(step >> 32)},
-		[2]uint32{uint32(seed), uint32(seed >> 32)},
-	)
-	x := uint64(out[0])<<32 | uint64(out[1])
-	return float64(x>>11) * 0x1p-53
+	w0, w1, _, _ := philox10(uint32(index), uint32(stream), uint32(step), uint32(step>>32), uint32(seed), uint32(seed>>32))
+	return unit53(w0, w1)
 }
 
 // BernoulliDraw reports whether element i of the Bernoulli op with the given
@@ -74,4 +89,13 @@ func Uniform(seed, stream, step, index uint64) float64 {
 // i must lie in [0, MaxIndex].
 func BernoulliDraw(seed, stream, step uint64, i int, p float64) bool {
 	return Uniform(seed, stream, step, uint64(i)) < p
+}
+
+// unit53 maps two Philox words onto [0, 1): the top 53 bits of w0<<32 | w1,
+// times 2^-53. The shifted value is below 2^53, so converting it through int64
+// gives the same float64 as through uint64, with one instruction instead of
+// the unsigned conversion's branch.
+func unit53(w0, w1 uint32) float64 {
+	x := uint64(w0)<<32 | uint64(w1)
+	return float64(int64(x>>11)) * 0x1p-53
 }
