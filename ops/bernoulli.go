@@ -139,12 +139,16 @@ func (op Bernoulli) checkElem(i int, r float64) error {
 
 // draw writes the spikes for rate at step into out (same dtype and length).
 // Each element reads rate[i] before writing out[i], so out may alias rate.
+// The counter and key words shared by all elements are built once; a train
+// with p = 0 (rate 0, as outside a stimulus window) or p = 1 does not run
+// Philox (see BernoulliDraw).
 func (op Bernoulli) draw(rate floatView, step uint64, out floatView) {
+	k := newDrawKey(op.Seed, op.Stream, step, 0)
 	switch rate.dt {
 	case tensor.Float32:
 		for i, r := range rate.f32 {
 			var s float32
-			if BernoulliDraw(op.Seed, op.Stream, step, i, op.Prob(float64(r))) {
+			if k.spike(uint32(i), op.Prob(float64(r))) {
 				s = 1
 			}
 			out.f32[i] = s
@@ -152,7 +156,7 @@ func (op Bernoulli) draw(rate floatView, step uint64, out floatView) {
 	default:
 		for i, r := range rate.f64 {
 			var s float64
-			if BernoulliDraw(op.Seed, op.Stream, step, i, op.Prob(r)) {
+			if k.spike(uint32(i), op.Prob(r)) {
 				s = 1
 			}
 			out.f64[i] = s

@@ -74,12 +74,16 @@ func philoxRound(c0, c1, c2, c3, k0, k1 uint32) (uint32, uint32, uint32, uint32)
 // times 2^-53, give the result; every multiple of 2^-53 in [0, 1) is equally
 // likely.
 //
+// Each draw costs one Philox4x32-10 block, and words 2 and 3 of the block are
+// discarded: one block could give two draws, but only by giving index i+1 the
+// other half of index i's block, which would change every number that seeds,
+// goldens and references rely on. The mapping is kept.
+//
 // index and stream must not exceed MaxIndex: only their low 32 bits are used,
 // so the value for larger arguments is undefined (it repeats other draws).
 // Callers check this; the Bernoulli op does. Uniform does not allocate.
 func Uniform(seed, stream, step, index uint64) float64 {
-	w0, w1, _, _ := philox10(uint32(index), uint32(stream), uint32(step), uint32(step>>32), uint32(seed), uint32(seed>>32))
-	return unit53(w0, w1)
+	return newDrawKey(seed, stream, step, 0).uniform(uint32(index))
 }
 
 // BernoulliDraw reports whether element i of the Bernoulli op with the given
@@ -87,8 +91,47 @@ func Uniform(seed, stream, step, index uint64) float64 {
 // it is Uniform(seed, stream, step, uint64(i)) < p. A plain-Go reference that
 // computes p exactly as Bernoulli.Prob does reproduces the op bit for bit.
 // i must lie in [0, MaxIndex].
+//
+// For p <= 0 and p >= 1 the answer does not depend on the draw (Uniform lies
+// in [0, 1)), so BernoulliDraw returns it without running Philox: a silent
+// train costs a comparison. NaN compares false either way, as it did.
 func BernoulliDraw(seed, stream, step uint64, i int, p float64) bool {
-	return Uniform(seed, stream, step, uint64(i)) < p
+	return newDrawKey(seed, stream, step, 0).spike(uint32(i), p)
+}
+
+// drawKey is what a draw's Philox counter and key share across the elements
+// of one op at one step: counter words 1 to 3 and the key. Word 0, the
+// element index, is the argument of its methods. The ops build it once per
+// step instead of once per element.
+type drawKey struct {
+	c1, c2, c3, k0, k1 uint32
+}
+
+// newDrawKey returns the drawKey of (seed, stream, step) with tag ORed into
+// the step's high word (0 for Uniform, normalTag for NormalDraw).
+func newDrawKey(seed, stream, step uint64, tag uint32) drawKey {
+	return drawKey{
+		c1: uint32(stream), c2: uint32(step), c3: uint32(step>>32) | tag,
+		k0: uint32(seed), k1: uint32(seed >> 32),
+	}
+}
+
+// uniform returns Uniform's draw of element i under k.
+func (k drawKey) uniform(i uint32) float64 {
+	w0, w1, _, _ := philox10(i, k.c1, k.c2, k.c3, k.k0, k.k1)
+	return unit53(w0, w1)
+}
+
+// spike returns uniform(i) < p, skipping the draw where the result does not
+// depend on it: uniform(i) is never below p <= 0 and always below p >= 1.
+func (k drawKey) spike(i uint32, p float64) bool {
+	if p <= 0 {
+		return false
+	}
+	if p >= 1 {
+		return true
+	}
+	return k.uniform(i) < p
 }
 
 // unit53 maps two Philox words onto [0, 1): the top 53 bits of w0<<32 | w1,

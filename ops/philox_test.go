@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"gorgonia.org/gorgonia"
 )
 
 // philoxRef is the implementation of Philox4x32 that ops shipped before the
@@ -147,6 +149,79 @@ func TestDrawsMatchReference(t *testing.T) {
 		if z, want := NormalDraw(seed, stream, step, i), normalRef(seed, stream, step, i); math.Float64bits(z) != math.Float64bits(want) {
 			t.Fatalf("NormalDraw(%d, %d, %d, %d) = %v, want %v (reference)", seed, stream, step, i, z, want)
 		}
+	}
+}
+
+// TestOpsMatchReference runs the Bernoulli and Normal ops, float64 and
+// float32, against bernoulliRef and normalRef: the per-step key hoisted out
+// of the loop and the shortcuts at p = 0 and p = 1 must leave every output
+// bit as it was. The rates mix 0 Hz (p = 0), 2 Hz (the course's p = 0.001),
+// 2000 Hz (p = 1 at 0.5 ms) and a spread up to 1000 Hz; sigmas include 0,
+// whose output keeps the sign of the draw (-0 for z < 0).
+func TestOpsMatchReference(t *testing.T) {
+	t.Parallel()
+	const n, steps = 512, 40
+	r64, r32 := make([]float64, n), make([]float32, n)
+	for i := range r64 {
+		switch i % 4 {
+		case 0:
+			r64[i] = 0
+		case 1:
+			r64[i] = 2
+		case 2:
+			r64[i] = 2000
+		default:
+			r64[i] = float64((i * 37) % 1000)
+		}
+		r32[i] = float32(r64[i])
+	}
+	s64, s32 := testSigmas(n)
+	bern := Bernoulli{Seed: 0x123456789, Stream: 7, DtMs: 0.5}
+	norm := Normal{Seed: 0x123456789, Stream: 7}
+	out64, out32 := dense64(make([]float64, n), n), dense32(make([]float32, n), n)
+	spikes, negZero := 0, 0
+	for s := uint64(0); s < steps; s++ {
+		step := gorgonia.NewF64(float64(s))
+		if _, err := bern.UsePreallocDo(out64, dense64(r64, n), step); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bern.UsePreallocDo(out32, dense32(r32, n), step); err != nil {
+			t.Fatal(err)
+		}
+		for i := range r64 {
+			want := 0.0
+			if bernoulliRef(bern.Seed, bern.Stream, s, i, r64[i]*0.5*1e-3) {
+				want = 1
+			}
+			if got := out64.Float64s()[i]; got != want {
+				t.Fatalf("Bernoulli float64, step %d, element %d (rate %v Hz): got %v, want %v (reference)", s, i, r64[i], got, want)
+			}
+			if got := out32.Float32s()[i]; float64(got) != want {
+				t.Fatalf("Bernoulli float32, step %d, element %d (rate %v Hz): got %v, want %v (reference)", s, i, r32[i], got, want)
+			}
+			spikes += int(want)
+		}
+		if _, err := norm.UsePreallocDo(out64, dense64(s64, n), step); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := norm.UsePreallocDo(out32, dense32(s32, n), step); err != nil {
+			t.Fatal(err)
+		}
+		for i := range s64 {
+			z := normalRef(norm.Seed, norm.Stream, s, i)
+			if got, want := out64.Float64s()[i], s64[i]*z; math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("Normal float64, step %d, element %d: got %v, want %v (reference)", s, i, got, want)
+			}
+			if got, want := out32.Float32s()[i], float32(float64(s32[i])*z); math.Float32bits(got) != math.Float32bits(want) {
+				t.Fatalf("Normal float32, step %d, element %d: got %v, want %v (reference)", s, i, got, want)
+			}
+			if s64[i] == 0 && math.Signbit(out64.Float64s()[i]) {
+				negZero++
+			}
+		}
+	}
+	if spikes == 0 || negZero == 0 {
+		t.Fatalf("%d spikes, %d outputs of -0: the comparison misses a case", spikes, negZero)
 	}
 }
 
