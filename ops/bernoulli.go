@@ -129,12 +129,33 @@ func (op Bernoulli) check(inputs []gorgonia.Value) (floatView, uint64, error) {
 	return checkDrawInputs(op, "rate", inputs)
 }
 
-// checkElem checks element i of rate.
-func (op Bernoulli) checkElem(i int, r float64) error {
-	if p := op.Prob(r); !(p >= 0 && p <= 1) {
-		return fmt.Errorf("ops: %v: spike probability p = rate*dt*1e-3 at index %d is %g (rate %g Hz, DtMs %g ms), outside [0, 1]", op, i, p, r, op.DtMs)
+// checkElems returns an error naming the first element of rate whose
+// probability Prob(rate[i]) is outside [0, 1] or NaN, and nil if there is
+// none. It switches on the dtype once (comparing tensor.Dtype values compares
+// interfaces) and keeps the per-element test inline.
+func (op Bernoulli) checkElems(rate floatView) error {
+	ok := func(r float64) bool { p := op.Prob(r); return p >= 0 && p <= 1 }
+	switch rate.dt {
+	case tensor.Float32:
+		for i, r := range rate.f32 {
+			if !ok(float64(r)) {
+				return op.elemError(i, float64(r))
+			}
+		}
+	default:
+		for i, r := range rate.f64 {
+			if !ok(r) {
+				return op.elemError(i, r)
+			}
+		}
 	}
 	return nil
+}
+
+// elemError is the error for element i of rate, r, whose probability is
+// outside [0, 1].
+func (op Bernoulli) elemError(i int, r float64) error {
+	return fmt.Errorf("ops: %v: spike probability p = rate*dt*1e-3 at index %d is %g (rate %g Hz, DtMs %g ms), outside [0, 1]", op, i, op.Prob(r), r, op.DtMs)
 }
 
 // draw writes the spikes for rate at step into out (same dtype and length).

@@ -163,12 +163,32 @@ func (op Normal) check(inputs []gorgonia.Value) (floatView, uint64, error) {
 	return checkDrawInputs(op, "sigma", inputs)
 }
 
-// checkElem checks element i of sigma.
-func (op Normal) checkElem(i int, s float64) error {
-	if !(s >= 0) || math.IsInf(s, 0) {
-		return fmt.Errorf("ops: %v: sigma at index %d is %g, want a finite standard deviation >= 0", op, i, s)
+// checkElems returns an error naming the first element of sigma that is
+// negative, NaN or infinite, and nil if there is none; see
+// Bernoulli.checkElems.
+func (op Normal) checkElems(sigma floatView) error {
+	ok := func(s float64) bool { return s >= 0 && !math.IsInf(s, 0) }
+	switch sigma.dt {
+	case tensor.Float32:
+		for i, s := range sigma.f32 {
+			if !ok(float64(s)) {
+				return op.elemError(i, float64(s))
+			}
+		}
+	default:
+		for i, s := range sigma.f64 {
+			if !ok(s) {
+				return op.elemError(i, s)
+			}
+		}
 	}
 	return nil
+}
+
+// elemError is the error for element i of sigma, s, which is not a finite
+// standard deviation.
+func (op Normal) elemError(i int, s float64) error {
+	return fmt.Errorf("ops: %v: sigma at index %d is %g, want a finite standard deviation >= 0", op, i, s)
 }
 
 // draw writes the noise for sigma at step into out (same dtype and length).
