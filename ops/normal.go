@@ -42,13 +42,15 @@ const normalTag = 1 << 31
 // i and stream must lie in [0, MaxIndex] and step below 2^53 (the op checks
 // all three); other values repeat other draws. NormalDraw does not allocate.
 func NormalDraw(seed, stream, step uint64, i int) float64 {
-	return newDrawKey(seed, stream, step, normalTag).normal(uint32(i))
+	return boxMuller(philox10(uint32(i), uint32(stream), uint32(step), uint32(step>>32)|normalTag, uint32(seed), uint32(seed>>32)))
 }
 
-// normal returns NormalDraw's draw of element i under k, whose counter
+// normal returns NormalDraw's draw for element i under k, whose counter
 // carries normalTag.
-func (k drawKey) normal(i uint32) float64 {
-	w0, w1, w2, w3 := philox10(i, k.c1, k.c2, k.c3, k.k0, k.k1)
+func (k *drawKey) normal(i uint32) float64 { return boxMuller(k.block(i)) }
+
+// boxMuller returns z of NormalDraw for the Philox output words w0..w3.
+func boxMuller(w0, w1, w2, w3 uint32) float64 {
 	u1 := 1 - unit53(w0, w1)
 	u2 := unit53(w2, w3)
 	return math.Sqrt(-2*math.Log(u1)) * math.Cos(2*math.Pi*u2)

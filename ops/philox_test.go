@@ -100,16 +100,22 @@ func TestPhilox4x32KnownAnswers(t *testing.T) {
 	}
 }
 
-// TestPhilox4x32MatchesReference checks the unrolled Philox4x32 against
-// philoxRef, the loop it replaced, bit for bit on 1e6 random counters and
-// keys (fixed PCG seed) and on the corners where carries and wrap-arounds
-// happen: all-zero and all-one words.
+// TestPhilox4x32MatchesReference checks the unrolled Philox4x32, and the
+// ops' drawKey.block with its precomputed round keys, against philoxRef, the
+// loop they replaced, bit for bit on 1e6 random counters and keys (fixed PCG
+// seed) and on the corners where carries and wrap-arounds happen: all-zero
+// and all-one words.
 func TestPhilox4x32MatchesReference(t *testing.T) {
 	t.Parallel()
 	check := func(ctr [4]uint32, key [2]uint32) {
 		t.Helper()
-		if got, want := Philox4x32(ctr, key), philoxRef(10, ctr, key); got != want {
+		want := philoxRef(10, ctr, key)
+		if got := Philox4x32(ctr, key); got != want {
 			t.Fatalf("Philox4x32(%08x, %08x) = %08x, want %08x (reference)", ctr, key, got, want)
+		}
+		k := newPhiloxKey(ctr[1], ctr[2], ctr[3], key[0], key[1])
+		if w0, w1, w2, w3 := k.block(ctr[0]); [4]uint32{w0, w1, w2, w3} != want {
+			t.Fatalf("drawKey.block for (%08x, %08x) = %08x, want %08x (reference)", ctr, key, [4]uint32{w0, w1, w2, w3}, want)
 		}
 	}
 	corner := []uint32{0, 1, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff}
@@ -125,12 +131,13 @@ func TestPhilox4x32MatchesReference(t *testing.T) {
 	}
 }
 
-// TestDrawsMatchReference checks Uniform, BernoulliDraw and NormalDraw
-// against the code they replaced, bit for bit, on 1e6 random keys (fixed PCG
-// seed) within the ranges the ops accept: any seed, stream and index up to
-// MaxIndex, step below 2^53. Bernoulli's probabilities include the shortcuts'
-// cases p = 0 and p = 1, the smallest subnormal, and p equal to the draw
-// itself and its neighbours, where "<" decides.
+// TestDrawsMatchReference checks Uniform, BernoulliDraw and NormalDraw, and
+// the drawKey methods that the ops' loops call, against the code they
+// replaced, bit for bit, on 1e6 random keys (fixed PCG seed) within the
+// ranges the ops accept: any seed, stream and index up to MaxIndex, step
+// below 2^53. Bernoulli's probabilities include the shortcuts' cases p = 0
+// and p = 1, the smallest subnormal, and p equal to the draw itself and its
+// neighbours, where "<" decides.
 func TestDrawsMatchReference(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(2011, 12))
@@ -146,8 +153,22 @@ func TestDrawsMatchReference(t *testing.T) {
 				t.Fatalf("BernoulliDraw(%d, %d, %d, %d, %v) = %v, want %v (reference)", seed, stream, step, i, p, got, want)
 			}
 		}
-		if z, want := NormalDraw(seed, stream, step, i), normalRef(seed, stream, step, i); math.Float64bits(z) != math.Float64bits(want) {
+		k := newDrawKey(seed, stream, step, 0)
+		if got := k.uniform(uint32(i)); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("drawKey.uniform for (%d, %d, %d, %d) = %v, want %v (reference)", seed, stream, step, i, got, want)
+		}
+		for _, p := range []float64{0, 1, u, math.Nextafter(u, 1)} {
+			if got, want := k.spike(uint32(i), p), bernoulliRef(seed, stream, step, i, p); got != want {
+				t.Fatalf("drawKey.spike for (%d, %d, %d, %d, %v) = %v, want %v (reference)", seed, stream, step, i, p, got, want)
+			}
+		}
+		want = normalRef(seed, stream, step, i)
+		if z := NormalDraw(seed, stream, step, i); math.Float64bits(z) != math.Float64bits(want) {
 			t.Fatalf("NormalDraw(%d, %d, %d, %d) = %v, want %v (reference)", seed, stream, step, i, z, want)
+		}
+		nk := newDrawKey(seed, stream, step, normalTag)
+		if z := nk.normal(uint32(i)); math.Float64bits(z) != math.Float64bits(want) {
+			t.Fatalf("drawKey.normal for (%d, %d, %d, %d) = %v, want %v (reference)", seed, stream, step, i, z, want)
 		}
 	}
 }
