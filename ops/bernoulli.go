@@ -129,22 +129,47 @@ func (op Bernoulli) check(inputs []gorgonia.Value) (floatView, uint64, error) {
 	return checkDrawInputs(op, "rate", inputs)
 }
 
-// checkElem checks element i of rate.
-func (op Bernoulli) checkElem(i int, r float64) error {
-	if p := op.Prob(r); !(p >= 0 && p <= 1) {
-		return fmt.Errorf("ops: %v: spike probability p = rate*dt*1e-3 at index %d is %g (rate %g Hz, DtMs %g ms), outside [0, 1]", op, i, p, r, op.DtMs)
+// checkElems returns an error naming the first element of rate whose
+// probability Prob(rate[i]) is outside [0, 1] or NaN, and nil if there is
+// none. It switches on the dtype once (comparing tensor.Dtype values compares
+// interfaces) and keeps the per-element test inline.
+func (op Bernoulli) checkElems(rate floatView) error {
+	ok := func(r float64) bool { p := op.Prob(r); return p >= 0 && p <= 1 }
+	switch rate.dt {
+	case tensor.Float32:
+		for i, r := range rate.f32 {
+			if !ok(float64(r)) {
+				return op.elemError(i, float64(r))
+			}
+		}
+	default:
+		for i, r := range rate.f64 {
+			if !ok(r) {
+				return op.elemError(i, r)
+			}
+		}
 	}
 	return nil
 }
 
+// elemError is the error for element i of rate, r, whose probability is
+// outside [0, 1].
+func (op Bernoulli) elemError(i int, r float64) error {
+	return fmt.Errorf("ops: %v: spike probability p = rate*dt*1e-3 at index %d is %g (rate %g Hz, DtMs %g ms), outside [0, 1]", op, i, op.Prob(r), r, op.DtMs)
+}
+
 // draw writes the spikes for rate at step into out (same dtype and length).
 // Each element reads rate[i] before writing out[i], so out may alias rate.
+// The counter and key words shared by all elements are built once; a train
+// with p = 0 (rate 0, as outside a stimulus window) or p = 1 does not run
+// Philox (see BernoulliDraw).
 func (op Bernoulli) draw(rate floatView, step uint64, out floatView) {
+	k := newDrawKey(op.Seed, op.Stream, step, 0)
 	switch rate.dt {
 	case tensor.Float32:
 		for i, r := range rate.f32 {
 			var s float32
-			if BernoulliDraw(op.Seed, op.Stream, step, i, op.Prob(float64(r))) {
+			if k.spike(uint32(i), op.Prob(float64(r))) {
 				s = 1
 			}
 			out.f32[i] = s
@@ -152,7 +177,7 @@ func (op Bernoulli) draw(rate floatView, step uint64, out floatView) {
 	default:
 		for i, r := range rate.f64 {
 			var s float64
-			if BernoulliDraw(op.Seed, op.Stream, step, i, op.Prob(r)) {
+			if k.spike(uint32(i), op.Prob(r)) {
 				s = 1
 			}
 			out.f64[i] = s

@@ -64,6 +64,12 @@
 // independently even under the same seed and stream. Index and stream
 // must not exceed MaxIndex.
 //
+// Each Uniform or Bernoulli draw costs one Philox4x32-10 block of which it
+// keeps two of the four words, and each Normal draw one block and the cosine
+// half of a Box–Muller pair; a Bernoulli element with p = 0 or p = 1 costs no
+// block. Using the unused halves would change which counter gives which
+// number, so they stay unused: every seed keeps its draws.
+//
 // # Error handling
 //
 // No function panics on bad input. Errors start with "ops: " and name the

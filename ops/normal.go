@@ -33,20 +33,26 @@ const normalTag = 1 << 31
 // The sine half of the pair is discarded, so each (seed, stream, step, i)
 // gives one draw. |z| never exceeds sqrt(106·ln 2) ≈ 8.57, the value at the
 // smallest u1 = 2^-53; the tail beyond it has probability about 1e-17.
+// Handing the sine to another element would save a Philox block, a logarithm
+// and a square root per two draws, but change which counter gives which
+// number, and so every noisy golden: the mapping is kept.
 //
 // The counter differs from Uniform's by the tag bit in its last word, so
 // NormalDraw is independent of Uniform and BernoulliDraw under the same key.
 // i and stream must lie in [0, MaxIndex] and step below 2^53 (the op checks
 // all three); other values repeat other draws. NormalDraw does not allocate.
 func NormalDraw(seed, stream, step uint64, i int) float64 {
-	w := Philox4x32(
-		[4]uint32{uint32(i), uint32(stream), uint32(step), uint32(step>>32) | normalTag},
-		[2]uint32{uint32(seed), uint32(seed >> 32)},
-	)
-	a := uint64(w[0])<<32 | uint64(w[1])
-	b := uint64(w[2])<<32 | uint64(w[3])
-	u1 := 1 - float64(a>>11)*0x1p-53
-	u2 := float64(b>>11) * 0x1p-53
+	return boxMuller(philox10(uint32(i), uint32(stream), uint32(step), uint32(step>>32)|normalTag, uint32(seed), uint32(seed>>32)))
+}
+
+// normal returns NormalDraw's draw for element i under k, whose counter
+// carries normalTag.
+func (k *drawKey) normal(i uint32) float64 { return boxMuller(k.block(i)) }
+
+// boxMuller returns z of NormalDraw for the Philox output words w0..w3.
+func boxMuller(w0, w1, w2, w3 uint32) float64 {
+	u1 := 1 - unit53(w0, w1)
+	u2 := unit53(w2, w3)
 	return math.Sqrt(-2*math.Log(u1)) * math.Cos(2*math.Pi*u2)
 }
 
@@ -159,25 +165,49 @@ func (op Normal) check(inputs []gorgonia.Value) (floatView, uint64, error) {
 	return checkDrawInputs(op, "sigma", inputs)
 }
 
-// checkElem checks element i of sigma.
-func (op Normal) checkElem(i int, s float64) error {
-	if !(s >= 0) || math.IsInf(s, 0) {
-		return fmt.Errorf("ops: %v: sigma at index %d is %g, want a finite standard deviation >= 0", op, i, s)
+// checkElems returns an error naming the first element of sigma that is
+// negative, NaN or infinite, and nil if there is none; see
+// Bernoulli.checkElems.
+func (op Normal) checkElems(sigma floatView) error {
+	ok := func(s float64) bool { return s >= 0 && !math.IsInf(s, 0) }
+	switch sigma.dt {
+	case tensor.Float32:
+		for i, s := range sigma.f32 {
+			if !ok(float64(s)) {
+				return op.elemError(i, float64(s))
+			}
+		}
+	default:
+		for i, s := range sigma.f64 {
+			if !ok(s) {
+				return op.elemError(i, s)
+			}
+		}
 	}
 	return nil
 }
 
+// elemError is the error for element i of sigma, s, which is not a finite
+// standard deviation.
+func (op Normal) elemError(i int, s float64) error {
+	return fmt.Errorf("ops: %v: sigma at index %d is %g, want a finite standard deviation >= 0", op, i, s)
+}
+
 // draw writes the noise for sigma at step into out (same dtype and length).
 // Each element reads sigma[i] before writing out[i], so out may alias sigma.
+// The counter and key words shared by all elements are built once. A zero
+// sigma still draws: its output is sigma*z, which is -0 where z < 0, and
+// skipping the draw would write +0 instead.
 func (op Normal) draw(sigma floatView, step uint64, out floatView) {
+	k := newDrawKey(op.Seed, op.Stream, step, normalTag)
 	switch sigma.dt {
 	case tensor.Float32:
 		for i, s := range sigma.f32 {
-			out.f32[i] = float32(float64(s) * NormalDraw(op.Seed, op.Stream, step, i))
+			out.f32[i] = float32(float64(s) * k.normal(uint32(i)))
 		}
 	default:
 		for i, s := range sigma.f64 {
-			out.f64[i] = s * NormalDraw(op.Seed, op.Stream, step, i)
+			out.f64[i] = s * k.normal(uint32(i))
 		}
 	}
 }

@@ -2,8 +2,59 @@ package ops
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
+
+	"gorgonia.org/gorgonia"
 )
+
+// philoxRef is the implementation of Philox4x32 that ops shipped before the
+// rounds were unrolled onto scalars: a loop of r rounds over the counter as
+// an array, bumping the key before each round after the first. It is kept as
+// the reference that the fast code must match bit for bit, and it runs the
+// 7-round known answers, which exercise the same round function.
+func philoxRef(r int, ctr [4]uint32, key [2]uint32) [4]uint32 {
+	for i := 0; i < r; i++ {
+		if i > 0 {
+			key[0] += philoxW0
+			key[1] += philoxW1
+		}
+		p0 := uint64(philoxM0) * uint64(ctr[0])
+		p1 := uint64(philoxM1) * uint64(ctr[2])
+		hi0, lo0 := uint32(p0>>32), uint32(p0)
+		hi1, lo1 := uint32(p1>>32), uint32(p1)
+		ctr = [4]uint32{hi1 ^ ctr[1] ^ key[0], lo1, hi0 ^ ctr[3] ^ key[1], lo0}
+	}
+	return ctr
+}
+
+// uniformRef, bernoulliRef and normalRef are Uniform, BernoulliDraw and
+// NormalDraw as ops shipped them before the speed-up, on philoxRef: every
+// (seed, stream, step, index) must keep its number.
+func uniformRef(seed, stream, step, index uint64) float64 {
+	out := philoxRef(10,
+		[4]uint32{uint32(index), uint32(stream), uint32(step), uint32(step >> 32)},
+		[2]uint32{uint32(seed), uint32(seed >> 32)},
+	)
+	x := uint64(out[0])<<32 | uint64(out[1])
+	return float64(x>>11) * 0x1p-53
+}
+
+func bernoulliRef(seed, stream, step uint64, i int, p float64) bool {
+	return uniformRef(seed, stream, step, uint64(i)) < p
+}
+
+func normalRef(seed, stream, step uint64, i int) float64 {
+	w := philoxRef(10,
+		[4]uint32{uint32(i), uint32(stream), uint32(step), uint32(step>>32) | normalTag},
+		[2]uint32{uint32(seed), uint32(seed >> 32)},
+	)
+	a := uint64(w[0])<<32 | uint64(w[1])
+	b := uint64(w[2])<<32 | uint64(w[3])
+	u1 := 1 - float64(a>>11)*0x1p-53
+	u2 := float64(b>>11) * 0x1p-53
+	return math.Sqrt(-2*math.Log(u1)) * math.Cos(2*math.Pi*u2)
+}
 
 // Known answers for Philox4x32 from the kat_vectors file of the Random123
 // distribution (D. E. Shaw Research), as reproduced in
@@ -36,9 +87,9 @@ func TestPhilox4x32KnownAnswers(t *testing.T) {
 	for _, tc := range philoxKAT {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got := philox4x32R(tc.rounds, tc.ctr, tc.key)
+			got := philoxRef(tc.rounds, tc.ctr, tc.key)
 			if got != tc.want {
-				t.Errorf("philox4x32R(%d, %08x, %08x) = %08x, want %08x", tc.rounds, tc.ctr, tc.key, got, tc.want)
+				t.Errorf("philoxRef(%d, %08x, %08x) = %08x, want %08x", tc.rounds, tc.ctr, tc.key, got, tc.want)
 			}
 			if tc.rounds == 10 {
 				if got := Philox4x32(tc.ctr, tc.key); got != tc.want {
@@ -46,6 +97,152 @@ func TestPhilox4x32KnownAnswers(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPhilox4x32MatchesReference checks the unrolled Philox4x32, and the
+// ops' drawKey.block with its precomputed round keys, against philoxRef, the
+// loop they replaced, bit for bit on 1e6 random counters and keys (fixed PCG
+// seed) and on the corners where carries and wrap-arounds happen: all-zero
+// and all-one words.
+func TestPhilox4x32MatchesReference(t *testing.T) {
+	t.Parallel()
+	check := func(ctr [4]uint32, key [2]uint32) {
+		t.Helper()
+		want := philoxRef(10, ctr, key)
+		if got := Philox4x32(ctr, key); got != want {
+			t.Fatalf("Philox4x32(%08x, %08x) = %08x, want %08x (reference)", ctr, key, got, want)
+		}
+		k := newPhiloxKey(ctr[1], ctr[2], ctr[3], key[0], key[1])
+		if w0, w1, w2, w3 := k.block(ctr[0]); [4]uint32{w0, w1, w2, w3} != want {
+			t.Fatalf("drawKey.block for (%08x, %08x) = %08x, want %08x (reference)", ctr, key, [4]uint32{w0, w1, w2, w3}, want)
+		}
+	}
+	corner := []uint32{0, 1, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff}
+	for _, a := range corner {
+		for _, b := range corner {
+			check([4]uint32{a, b, a, b}, [2]uint32{b, a})
+			check([4]uint32{a, a, b, b}, [2]uint32{a, b})
+		}
+	}
+	rng := rand.New(rand.NewPCG(2011, 11))
+	for i := 0; i < 1000000; i++ {
+		check([4]uint32{rng.Uint32(), rng.Uint32(), rng.Uint32(), rng.Uint32()}, [2]uint32{rng.Uint32(), rng.Uint32()})
+	}
+}
+
+// TestDrawsMatchReference checks Uniform, BernoulliDraw and NormalDraw, and
+// the drawKey methods that the ops' loops call, against the code they
+// replaced, bit for bit, on 1e6 random keys (fixed PCG seed) within the
+// ranges the ops accept: any seed, stream and index up to MaxIndex, step
+// below 2^53. Bernoulli's probabilities include the shortcuts' cases p = 0
+// and p = 1, the smallest subnormal, and p equal to the draw itself and its
+// neighbours, where "<" decides.
+func TestDrawsMatchReference(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(2011, 12))
+	for n := 0; n < 1000000; n++ {
+		seed, stream := rng.Uint64(), uint64(rng.Uint32())
+		step, i := rng.Uint64N(maxStep), int(rng.Uint32())
+		u, want := Uniform(seed, stream, step, uint64(i)), uniformRef(seed, stream, step, uint64(i))
+		if math.Float64bits(u) != math.Float64bits(want) {
+			t.Fatalf("Uniform(%d, %d, %d, %d) = %v, want %v (reference)", seed, stream, step, i, u, want)
+		}
+		for _, p := range []float64{0, 1, 5e-324, 0.001, rng.Float64(), u, math.Nextafter(u, 0), math.Nextafter(u, 1)} {
+			if got, want := BernoulliDraw(seed, stream, step, i, p), bernoulliRef(seed, stream, step, i, p); got != want {
+				t.Fatalf("BernoulliDraw(%d, %d, %d, %d, %v) = %v, want %v (reference)", seed, stream, step, i, p, got, want)
+			}
+		}
+		k := newDrawKey(seed, stream, step, 0)
+		if got := k.uniform(uint32(i)); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("drawKey.uniform for (%d, %d, %d, %d) = %v, want %v (reference)", seed, stream, step, i, got, want)
+		}
+		for _, p := range []float64{0, 1, u, math.Nextafter(u, 1)} {
+			if got, want := k.spike(uint32(i), p), bernoulliRef(seed, stream, step, i, p); got != want {
+				t.Fatalf("drawKey.spike for (%d, %d, %d, %d, %v) = %v, want %v (reference)", seed, stream, step, i, p, got, want)
+			}
+		}
+		want = normalRef(seed, stream, step, i)
+		if z := NormalDraw(seed, stream, step, i); math.Float64bits(z) != math.Float64bits(want) {
+			t.Fatalf("NormalDraw(%d, %d, %d, %d) = %v, want %v (reference)", seed, stream, step, i, z, want)
+		}
+		nk := newDrawKey(seed, stream, step, normalTag)
+		if z := nk.normal(uint32(i)); math.Float64bits(z) != math.Float64bits(want) {
+			t.Fatalf("drawKey.normal for (%d, %d, %d, %d) = %v, want %v (reference)", seed, stream, step, i, z, want)
+		}
+	}
+}
+
+// TestOpsMatchReference runs the Bernoulli and Normal ops, float64 and
+// float32, against bernoulliRef and normalRef: the per-step key hoisted out
+// of the loop and the shortcuts at p = 0 and p = 1 must leave every output
+// bit as it was. The rates mix 0 Hz (p = 0), 2 Hz (the course's p = 0.001),
+// 2000 Hz (p = 1 at 0.5 ms) and a spread up to 1000 Hz; sigmas include 0,
+// whose output keeps the sign of the draw (-0 for z < 0).
+func TestOpsMatchReference(t *testing.T) {
+	t.Parallel()
+	const n, steps = 512, 40
+	r64, r32 := make([]float64, n), make([]float32, n)
+	for i := range r64 {
+		switch i % 4 {
+		case 0:
+			r64[i] = 0
+		case 1:
+			r64[i] = 2
+		case 2:
+			r64[i] = 2000
+		default:
+			r64[i] = float64((i * 37) % 1000)
+		}
+		r32[i] = float32(r64[i])
+	}
+	s64, s32 := testSigmas(n)
+	bern := Bernoulli{Seed: 0x123456789, Stream: 7, DtMs: 0.5}
+	norm := Normal{Seed: 0x123456789, Stream: 7}
+	out64, out32 := dense64(make([]float64, n), n), dense32(make([]float32, n), n)
+	spikes, negZero := 0, 0
+	for s := uint64(0); s < steps; s++ {
+		step := gorgonia.NewF64(float64(s))
+		if _, err := bern.UsePreallocDo(out64, dense64(r64, n), step); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bern.UsePreallocDo(out32, dense32(r32, n), step); err != nil {
+			t.Fatal(err)
+		}
+		for i := range r64 {
+			want := 0.0
+			if bernoulliRef(bern.Seed, bern.Stream, s, i, r64[i]*0.5*1e-3) {
+				want = 1
+			}
+			if got := out64.Float64s()[i]; got != want {
+				t.Fatalf("Bernoulli float64, step %d, element %d (rate %v Hz): got %v, want %v (reference)", s, i, r64[i], got, want)
+			}
+			if got := out32.Float32s()[i]; float64(got) != want {
+				t.Fatalf("Bernoulli float32, step %d, element %d (rate %v Hz): got %v, want %v (reference)", s, i, r32[i], got, want)
+			}
+			spikes += int(want)
+		}
+		if _, err := norm.UsePreallocDo(out64, dense64(s64, n), step); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := norm.UsePreallocDo(out32, dense32(s32, n), step); err != nil {
+			t.Fatal(err)
+		}
+		for i := range s64 {
+			z := normalRef(norm.Seed, norm.Stream, s, i)
+			if got, want := out64.Float64s()[i], s64[i]*z; math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("Normal float64, step %d, element %d: got %v, want %v (reference)", s, i, got, want)
+			}
+			if got, want := out32.Float32s()[i], float32(float64(s32[i])*z); math.Float32bits(got) != math.Float32bits(want) {
+				t.Fatalf("Normal float32, step %d, element %d: got %v, want %v (reference)", s, i, got, want)
+			}
+			if s64[i] == 0 && math.Signbit(out64.Float64s()[i]) {
+				negZero++
+			}
+		}
+	}
+	if spikes == 0 || negZero == 0 {
+		t.Fatalf("%d spikes, %d outputs of -0: the comparison misses a case", spikes, negZero)
 	}
 }
 

@@ -28,7 +28,9 @@ func (v floatView) len() int {
 	return len(v.f64)
 }
 
-// at returns element i as a float64 (exact for both dtypes).
+// at returns element i as a float64 (exact for both dtypes). It compares
+// dtypes, which compares interfaces (runtime.ifaceeq): per element in a hot
+// loop that costs more than a check, so loops switch on dt once instead.
 func (v floatView) at(i int) float64 {
 	if v.dt == tensor.Float32 {
 		return float64(v.f32[i])
