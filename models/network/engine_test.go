@@ -1,0 +1,182 @@
+package network_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+
+	"gorgonia.org/tensor"
+
+	"github.com/spikegraph/spikegraph/graph"
+	"github.com/spikegraph/spikegraph/models/network"
+	"github.com/spikegraph/spikegraph/session"
+)
+
+// scenarioCase is a scenario with options small enough for step-by-step
+// comparisons (n = 200: the smallest ring; the kernels do not depend on n).
+type scenarioCase struct {
+	name string
+	kind network.Kind
+	opts network.Options
+}
+
+// scenarioCases returns every scenario of network.Scenarios() in both
+// dtypes, and the notebook variants (float64) where they apply.
+func scenarioCases(t testing.TB) []scenarioCase {
+	t.Helper()
+	var out []scenarioCase
+	for _, sc := range network.Scenarios() {
+		n := 0
+		if sc.MaxN > 0 {
+			n = max(sc.MinN, network.MinRingN)
+		}
+		for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
+			out = append(out, scenarioCase{fmt.Sprintf("%s/%v", sc.Name, dt), sc.Kind, network.Options{Seed: 1, N: n, Dtype: dt}})
+		}
+		if sc.Notebook {
+			out = append(out, scenarioCase{sc.Name + "/notebook", sc.Kind, network.Options{Seed: 1, N: n, Notebook: true}})
+		}
+	}
+	if len(out) != 2*len(network.Scenarios())+4 {
+		t.Fatalf("%d cases: a scenario's notebook flag changed?", len(out))
+	}
+	return out
+}
+
+// stepsInto returns a horizon that reaches into the input window (200 ms)
+// and past it by 100 ms.
+func stepsInto(o network.Options, kind network.Kind) int {
+	sc, _ := network.Lookup(kind.String())
+	dt := o.DtMs
+	if dt == 0 {
+		dt = sc.DefaultDtMs
+	}
+	return int(math.Round(300 / dt))
+}
+
+// sameBits reports the first element where two states differ in their bits.
+func sameBits(a, b session.View) (int, bool) {
+	for i := range a.F64 {
+		if math.Float64bits(a.F64[i]) != math.Float64bits(b.F64[i]) {
+			return i, false
+		}
+	}
+	for i := range a.F32 {
+		if math.Float32bits(a.F32[i]) != math.Float32bits(b.F32[i]) {
+			return i, false
+		}
+	}
+	return 0, true
+}
+
+// TestLeanEqualsTapeMachine runs every scenario (both dtypes, and the
+// notebook variants) on the lean executor and on gorgonia's tape machine
+// side by side, from the same graph built twice, and requires every state
+// to agree bit for bit after every step of a run that reaches 100 ms into
+// the input window.
+func TestLeanEqualsTapeMachine(t *testing.T) {
+	for _, tc := range scenarioCases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			open := func(opts ...session.Option) (*session.Session, *network.Net) {
+				net, err := network.New(tc.kind, tc.opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s, err := session.New(net.Graph, opts...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return s, net
+			}
+			lean, net := open(session.WithExecutor(session.Lean))
+			tape, tnet := open(session.WithTapeMachine())
+			if lean.Executor() != session.Lean || tape.Executor() != session.TapeMachine {
+				t.Fatalf("executors %v and %v", lean.Executor(), tape.Executor())
+			}
+			states := net.Graph.States()
+			steps := stepsInto(tc.opts, tc.kind)
+			fired, err := lean.StateView(network.NameFired)
+			if err != nil {
+				t.Fatal(err)
+			}
+			spikes := 0
+			for k := 0; k < steps; k++ {
+				if err := net.Feeder.Feed(k, lean); err != nil {
+					t.Fatal(err)
+				}
+				if err := tnet.Feeder.Feed(k, tape); err != nil {
+					t.Fatal(err)
+				}
+				if err := lean.Step(nil); err != nil {
+					t.Fatal(err)
+				}
+				if err := tape.Step(nil); err != nil {
+					t.Fatal(err)
+				}
+				for _, st := range states {
+					if st.Name == graph.StepName {
+						continue
+					}
+					a, err := lean.StateView(st.Name)
+					if err != nil {
+						t.Fatal(err)
+					}
+					b, _ := tape.StateView(st.Name)
+					if i, ok := sameBits(a, b); !ok {
+						t.Fatalf("step %d: %s[%d]: lean %v, tape %v", k, st.Name, i, at(a, i), at(b, i))
+					}
+				}
+				for i := range max(len(fired.F64), len(fired.F32)) {
+					if at(fired, i) != 0 {
+						spikes++
+					}
+				}
+			}
+			if spikes == 0 {
+				t.Fatalf("no spike in %d steps: the comparison misses the reset path", steps)
+			}
+		})
+	}
+}
+
+// TestLeanAllocatesNothingPerStep feeds and steps every scenario on the
+// lean executor (the default) inside the input window and requires zero
+// allocations per step.
+func TestLeanAllocatesNothingPerStep(t *testing.T) {
+	for _, tc := range scenarioCases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			net, err := network.New(tc.kind, tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := session.New(net.Graph)
+			if err != nil {
+				t.Fatal(err)
+			}
+			k := stepsInto(tc.opts, tc.kind) * 3 / 4 // inside the window
+			if err := s.Steps(context.Background(), k, net.Feeder); err != nil {
+				t.Fatal(err)
+			}
+			allocs := testing.AllocsPerRun(100, func() {
+				if err := net.Feeder.Feed(s.Sample(), s); err != nil {
+					t.Fatal(err)
+				}
+				if err := s.Step(nil); err != nil {
+					t.Fatal(err)
+				}
+			})
+			if allocs != 0 {
+				t.Fatalf("%v allocations per step, want 0", allocs)
+			}
+		})
+	}
+}
+
+func at(v session.View, i int) float64 {
+	if v.F64 != nil {
+		return v.F64[i]
+	}
+	return float64(v.F32[i])
+}
