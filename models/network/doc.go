@@ -30,6 +30,17 @@
 // are the default; Options.Notebook follows the notebook's final cell of each
 // step instead (see the README's "Where we differ from the notebook").
 //
+// # Engines
+//
+// Spec.Engine (and Options.Engine) chooses the graph of a step: Fused, the
+// default, puts each population's step (Izhikevich, LIF) and each
+// conductance projection's step in one fused, forward-only op, which the
+// lean executor of package session runs as a few loops; Fine builds the
+// fine-grained graph of gorgonia primitives, to differentiate or inspect.
+// The fused ops repeat the graph's operations in its order, so both give
+// the same bits (TestFusedEqualsFine checks every scenario step by step),
+// and both keep the names below.
+//
 // # Names
 //
 // The population's state is "net/v", "net/u", "net/fired"; a current input

@@ -149,6 +149,7 @@ type Options struct {
 	DtMs     float64      // time step (ms); 0 means the scenario's DefaultDtMs
 	Dtype    tensor.Dtype // float64 or float32; the zero value means float64
 	Notebook bool         // follow the notebook's cells instead of the course
+	Engine   Engine       // Fused (the zero value) or Fine: see Spec.Engine
 }
 
 // Check applies the scenario's rules to o and returns it with defaults

@@ -32,11 +32,56 @@ type Spec struct {
 	DtMs  float64      // the clock's step (ms); > 0 and finite
 	Dtype tensor.Dtype // float64 (the zero value) or float32
 	Seed  uint64       // every random draw follows from it (see Projection.Stream)
+	// Engine is the graph made of a step: Fused (the zero value) to
+	// simulate, Fine to differentiate or inspect node by node.
+	Engine Engine
 
 	Populations []Population
 	Sources     []Source
 	Projections []Projection
 	Monitors    []Monitor
+}
+
+// Engine is the graph Build makes of one step. Both compute the same
+// values: the fused ops repeat the fine-grained graph's operations in its
+// order (so the same bits, as models/network's tests check on every
+// scenario).
+type Engine int
+
+const (
+	// Fused (the zero value) adds each population's step as one fused,
+	// forward-only op where its model offers one (graph.Neurons.Fused:
+	// Izhikevich and LIF do), and each conductance projection's step as
+	// one fused op (synapse.Group.FusedStep). The graph cannot be
+	// differentiated; the lean executor of package session runs it with a
+	// handful of loops a step.
+	Fused Engine = iota
+	// Fine adds the fine-grained graph of gorgonia primitives: the graph to
+	// differentiate (BPTT) and to inspect node by node.
+	Fine
+)
+
+// String returns "fused" or "fine".
+func (e Engine) String() string {
+	switch e {
+	case Fused:
+		return "fused"
+	case Fine:
+		return "fine"
+	}
+	return fmt.Sprintf("Engine(%d)", int(e))
+}
+
+// ParseEngine maps "fused" and "fine" to their Engine; anything else is
+// an *OptionError for "engine".
+func ParseEngine(s string) (Engine, error) {
+	switch s {
+	case "fused":
+		return Fused, nil
+	case "fine":
+		return Fine, nil
+	}
+	return 0, optionf("engine", "%q (want fused or fine)", s)
 }
 
 // Population is a named group of neurons of one model.
@@ -192,6 +237,9 @@ func (s Spec) Build() (net *Network, err error) {
 	if !(s.DtMs > 0) || math.IsInf(s.DtMs, 0) {
 		return nil, optionf("DtMs", "%v ms must be > 0 and finite", s.DtMs)
 	}
+	if s.Engine != Fused && s.Engine != Fine {
+		return nil, optionf("Engine", "%d is unknown (want Fused or Fine)", int(s.Engine))
+	}
 	if s.Dtype == (tensor.Dtype{}) {
 		s.Dtype = tensor.Float64
 	}
@@ -336,7 +384,11 @@ func (s Spec) Build() (net *Network, err error) {
 			if err != nil {
 				return nil, wrapOption(field, err)
 			}
-			gNext, i, err := grp.Step(b, grp.G, spikes, post.cells.V)
+			step := grp.Step
+			if s.Engine == Fused {
+				step = grp.FusedStep
+			}
+			gNext, i, err := step(b, grp.G, spikes, post.cells.V)
 			if err != nil {
 				return nil, wrapOption(field, err)
 			}
@@ -369,7 +421,11 @@ func (s Spec) Build() (net *Network, err error) {
 			}
 			in = p.b.Add(in, x)
 		}
-		if err := p.cells.Advance(in); err != nil {
+		advance := p.cells.Advance
+		if s.Engine == Fused && p.cells.Fused != nil {
+			advance = p.cells.Fused
+		}
+		if err := advance(in); err != nil {
 			return nil, wrapOption(fmt.Sprintf("Populations[%d].Model", i), err)
 		}
 	}

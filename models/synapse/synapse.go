@@ -16,7 +16,9 @@
 //
 // The state is g [n_pre]; Step returns the next g and the current I [n_post].
 // OrderNotebookNeat follows the seed notebook's cell In [12] instead: the
-// (W g) .* v term uses g before this step's spikes.
+// (W g) .* v term uses g before this step's spikes. FusedStep adds the same
+// step as one fused, forward-only op (ops.Conductance) that gives Step's
+// bits.
 //
 // # Error handling
 //
@@ -189,4 +191,34 @@ func (s *Group) matVec(b *graph.Builder, x *graph.Node) *graph.Node {
 		return b.Apply(ops.SparseMatVec{W: s.Sparse}, x)
 	}
 	return b.MatVec(s.w, x)
+}
+
+// FusedOp returns the fused op of the group's step (ops.Conductance).
+func (s *Group) FusedOp() ops.Conductance {
+	return ops.Conductance{W: s.Sparse, Decay: s.Decay(), ZeroE: s.zeroE, Neat: s.Order == OrderNotebookNeat}
+}
+
+// FusedStep adds the same step as Step as one fused, forward-only op
+// (ops.Conductance, whose loop computes Step's operations in Step's order
+// with the same BLAS call, so the same bits) and two views of its packed
+// output, and returns the next g and the current I. Use it to simulate;
+// differentiate the graph of Step.
+func (s *Group) FusedStep(b *graph.Builder, g, pre, v *graph.Node) (gNext, i *graph.Node, err error) {
+	if s == nil || b == nil {
+		return nil, nil, errors.New("synapse: FusedStep: nil group or builder")
+	}
+	in := []*graph.Node{g, pre, v}
+	if s.Sparse == nil {
+		in = append(in, s.w)
+	}
+	if !s.zeroE {
+		in = append(in, s.e)
+	}
+	packed := b.Apply(s.FusedOp(), in...)
+	gNext = b.Apply(ops.Part{Offset: 0, Len: s.NPre}, packed)
+	i = b.Apply(ops.Part{Offset: s.NPre, Len: s.NPost}, packed)
+	if err := b.Err(); err != nil {
+		return nil, nil, fmt.Errorf("synapse: fused step %q: %w", b.Name(""), err)
+	}
+	return gNext, i, nil
 }
