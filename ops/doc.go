@@ -39,6 +39,12 @@
 //     before it is added; W·x through the same gonum BLAS call as gorgonia's
 //     tensor package), so they give its bits. Their SymDiff returns
 //     ErrForwardOnly: gradients use the fine-grained graph.
+//   - ConductanceEvent: event-driven synaptic propagation over CSR weights
+//     (EventSynapses: Wᵀ by presynaptic row, a reversal-potential class per
+//     presynaptic neuron): the spiking neurons' outgoing weights are added
+//     into per-postsynaptic conductances, one per class, that decay each
+//     step; equal to Conductance in exact arithmetic, summed in another
+//     order. Forward only.
 //
 // CSR is the matrix behind SparseMatVec: Rows, Cols, RowPtr, ColIdx (32-bit)
 // and Val, checked by Validate, built row by row with NewCSRBuilder or from a

@@ -41,11 +41,22 @@
 // the same bits (TestFusedEqualsFine checks every scenario step by step),
 // and both keep the names below.
 //
+// Projection.Propagation (and Options.Propagation) chooses how spikes reach
+// their targets: Dense multiplies the weights every step; Event adds only
+// the spiking neurons' outgoing weights into per-postsynaptic conductances,
+// one per reversal potential, that decay each step ("NAME/h" in place of
+// "NAME/g"; synapse.EventGroup). The two are equal in exact arithmetic but
+// summed in another order. Auto, the default, decides by the network only:
+// Event for a Sparse projection or one of at least AutoEventPairs pairs
+// under the Fused engine, Dense otherwise; BuiltProjection.Propagation
+// records the choice.
+//
 // # Names
 //
 // The population's state is "net/v", "net/u", "net/fired"; a current input
 // is "in/I"; the Poisson source's input is "in/rate" and its draws the output
-// "in/spikes"; conductances are "syn_in/g" and "syn_rec/g".
+// "in/spikes"; conductances are "syn_in/g" and "syn_rec/g" ("syn_in/h" and
+// "syn_rec/h" when event-driven).
 //
 // # Randomness
 //

@@ -45,6 +45,25 @@ func scenarioCases(t testing.TB) []scenarioCase {
 	return out
 }
 
+// engineCases returns every scenario case built fine-grained, fused, and
+// fused with event-driven propagation.
+func engineCases(t testing.TB) []scenarioCase {
+	var cases []scenarioCase
+	for _, tc := range scenarioCases(t) {
+		for _, v := range []struct {
+			name string
+			e    network.Engine
+			p    network.Propagation
+		}{{"fine", network.Fine, network.Dense}, {"fused", network.Fused, network.Dense}, {"event", network.Fused, network.Event}} {
+			c := tc
+			c.name += "/" + v.name
+			c.opts.Engine, c.opts.Propagation = v.e, v.p
+			cases = append(cases, c)
+		}
+	}
+	return cases
+}
+
 // stepsInto returns a horizon that reaches into the input window (200 ms)
 // and past it by 100 ms.
 func stepsInto(o network.Options, kind network.Kind) int {
@@ -72,12 +91,13 @@ func sameBits(a, b session.View) (int, bool) {
 }
 
 // TestLeanEqualsTapeMachine runs every scenario (both dtypes, and the
-// notebook variants) on the lean executor and on gorgonia's tape machine
-// side by side, from the same graph built twice, and requires every state
-// to agree bit for bit after every step of a run that reaches 100 ms into
-// the input window.
+// notebook variants; fine-grained, fused, and fused with event-driven
+// propagation) on the lean executor and on gorgonia's tape machine side by
+// side, from the same graph built twice, and requires every state to agree
+// bit for bit after every step of a run that reaches 100 ms into the input
+// window.
 func TestLeanEqualsTapeMachine(t *testing.T) {
-	for _, tc := range scenarioCases(t) {
+	for _, tc := range engineCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			open := func(opts ...session.Option) (*session.Session, *network.Net) {
@@ -144,9 +164,10 @@ func TestLeanEqualsTapeMachine(t *testing.T) {
 
 // TestLeanAllocatesNothingPerStep feeds and steps every scenario on the
 // lean executor (the default) inside the input window and requires zero
-// allocations per step.
+// allocations per step, for the fine-grained and fused graphs and with
+// event-driven propagation.
 func TestLeanAllocatesNothingPerStep(t *testing.T) {
-	for _, tc := range scenarioCases(t) {
+	for _, tc := range engineCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			net, err := network.New(tc.kind, tc.opts)
 			if err != nil {

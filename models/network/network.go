@@ -183,6 +183,9 @@ func (net *Net) addInput(spec *Spec) {
 
 // build builds spec and fills the net's graph, feeder and synapse configs.
 func (net *Net) build(spec Spec) error {
+	for i := range spec.Projections {
+		spec.Projections[i].Propagation = net.Options.Propagation
+	}
 	built, err := spec.Build()
 	if err != nil {
 		return fmt.Errorf("network: %v: %w", net.Kind, err)

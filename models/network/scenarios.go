@@ -150,6 +150,8 @@ type Options struct {
 	Dtype    tensor.Dtype // float64 or float32; the zero value means float64
 	Notebook bool         // follow the notebook's cells instead of the course
 	Engine   Engine       // Fused (the zero value) or Fine: see Spec.Engine
+	// Propagation is every projection's (see Projection.Propagation).
+	Propagation Propagation
 }
 
 // Check applies the scenario's rules to o and returns it with defaults

@@ -222,3 +222,84 @@ func (s *Group) FusedStep(b *graph.Builder, g, pre, v *graph.Node) (gNext, i *gr
 	}
 	return gNext, i, nil
 }
+
+// EventGroup is a synapse group propagated event by event
+// (ops.ConductanceEvent): instead of g per presynaptic train it keeps, per
+// postsynaptic neuron and reversal potential, the conductance
+// h[k][j] = Σ_{p in class k} W[j][p]·g[p], and adds a presynaptic neuron's
+// outgoing weights only when it spikes. The current equals Step's
+// W(g.*E) − (W g).*v in exact arithmetic but is summed in another order
+// (so not bit for bit), and a step costs O(K·NPost + the spiking neurons'
+// synapses) instead of O(NPost·NPre). It is forward only.
+type EventGroup struct {
+	Config
+	// H is the state [K·NPost], class-major: H[k·NPost + j] is neuron j's
+	// conductance of reversal potential E[k] (units of W·g).
+	H *graph.Node
+	// Classes are the distinct reversal potentials (mV), in order of first
+	// appearance in Config.E: K = len(Classes).
+	Classes []float64
+	op      ops.ConductanceEvent
+}
+
+// DeclareEvent adds the state "h" (zeros) of an event-driven group to b's
+// scope. The weights (W or Sparse) are transposed once into outgoing rows
+// per presynaptic train (explicit zeros dropped). A nil builder or a bad
+// config is an error, and nothing is added.
+func DeclareEvent(b *graph.Builder, cfg Config) (*EventGroup, error) {
+	if b == nil {
+		return nil, errors.New("synapse: DeclareEvent: nil builder")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	w := cfg.Sparse
+	if w == nil {
+		var err error
+		if w, err = ops.FromDense(cfg.NPost, cfg.NPre, cfg.W); err != nil {
+			return nil, fmt.Errorf("synapse: DeclareEvent: %w", err)
+		}
+	}
+	out, err := w.Transpose()
+	if err != nil {
+		return nil, fmt.Errorf("synapse: DeclareEvent: %w", err)
+	}
+	s := &EventGroup{Config: cfg}
+	class := make([]int32, cfg.NPre)
+	index := map[float64]int32{}
+	for p, e := range cfg.E {
+		k, ok := index[e]
+		if !ok {
+			k = int32(len(s.Classes))
+			index[e] = k
+			s.Classes = append(s.Classes, e)
+		}
+		class[p] = k
+	}
+	s.op = ops.ConductanceEvent{S: &ops.EventSynapses{Out: out, Class: class, E: s.Classes}, Decay: cfg.Decay(), Neat: cfg.Order == OrderNotebookNeat}
+	s.H = b.State("h", []float64{0}, len(s.Classes)*cfg.NPost)
+	if err := b.Err(); err != nil {
+		return nil, fmt.Errorf("synapse: declare event %q: %w", b.Name(""), err)
+	}
+	return s, nil
+}
+
+// Op returns the group's op.
+func (s *EventGroup) Op() ops.ConductanceEvent { return s.op }
+
+// Step adds one event-driven step: with presynaptic spikes pre [NPre] and
+// postsynaptic potential v [NPost] it returns the next h and the current I
+// [NPost]. A nil group or builder is an error.
+func (s *EventGroup) Step(b *graph.Builder, h, pre, v *graph.Node) (hNext, i *graph.Node, err error) {
+	if s == nil || b == nil {
+		return nil, nil, errors.New("synapse: EventGroup.Step: nil group or builder")
+	}
+	k := len(s.Classes)
+	packed := b.Apply(s.op, h, pre, v)
+	hNext = b.Apply(ops.Part{Offset: 0, Len: k * s.NPost}, packed)
+	i = b.Apply(ops.Part{Offset: k * s.NPost, Len: s.NPost}, packed)
+	if err := b.Err(); err != nil {
+		return nil, nil, fmt.Errorf("synapse: event step %q: %w", b.Name(""), err)
+	}
+	return hNext, i, nil
+}
