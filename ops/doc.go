@@ -32,8 +32,9 @@
 //     and equals CSR.MulVec bit for bit (not gonum's Dgemv). Differentiable
 //     with respect to x (the gradient is the op with Transposed flipped);
 //     W is not an input and gets no gradient.
-//   - IzhikevichStep, Conductance: fused, forward-only steps of an
-//     Izhikevich population and of a group of conductance synapses, one
+//   - IzhikevichStep, LIFStep, Conductance: fused, forward-only steps of
+//     an Izhikevich or LIF population and of a group of conductance
+//     synapses, one
 //     loop each over packed outputs that Part takes apart. They repeat the
 //     fine-grained graph's operations in its order (each product rounded
 //     before it is added; W·x through the same gonum BLAS call as gorgonia's

@@ -337,6 +337,21 @@ func TestFusedOpsHashPerField(t *testing.T) {
 	for _, o := range izh {
 		ops = append(ops, o)
 	}
+	lbase := LIFStep{AMem: 0.05, ASyn: 0.1, VLeak: -60, VReset: -60, VThresh: -50}
+	for _, f := range []func(o *LIFStep){
+		func(o *LIFStep) {},
+		func(o *LIFStep) { o.AMem = 0.025 },
+		func(o *LIFStep) { o.ASyn = 0.2 },
+		func(o *LIFStep) { o.VLeak = -65 },
+		func(o *LIFStep) { o.VReset = -70 },
+		func(o *LIFStep) { o.VThresh = -55 },
+		func(o *LIFStep) { o.Conductance = true },
+		func(o *LIFStep) { o.Input = true },
+	} {
+		o := lbase
+		f(&o)
+		ops = append(ops, o)
+	}
 	seen := map[uint32]gorgonia.Op{}
 	for _, op := range ops {
 		if prev, ok := seen[op.Hashcode()]; ok {
@@ -441,4 +456,55 @@ func TestKernelsOfElementwiseOps(t *testing.T) {
 	c, _ := testCSR()
 	conform(t, SparseMatVec{W: c}, vals64([]float64{1, 2, 3, 4})...)
 	conform(t, SparseMatVec{W: c, Transposed: true}, vals32([]float64{1, 0, 3})...)
+}
+
+func TestLIFStepConforms(t *testing.T) {
+	// not parallel: conform measures allocations
+	rng := rand.New(rand.NewPCG(6, 6))
+	const n = 30
+	v := fill(n, func(int) float64 { return -65 + 20*rng.Float64() })
+	syn := fill(n, func(int) float64 { return rng.Float64() })
+	e := fill(n, func(i int) float64 { return []float64{0, -80}[i%2] })
+	x := fill(n, func(int) float64 { return 0.5 * rng.Float64() })
+	for _, cond := range []bool{false, true} {
+		for _, input := range []bool{false, true} {
+			op := LIFStep{AMem: 0.025, ASyn: 0.1, VLeak: -60, VReset: -60, VThresh: -50, Conductance: cond, Input: input}
+			in := [][]float64{v, syn}
+			if cond {
+				in = append(in, e)
+			}
+			if input {
+				in = append(in, x)
+			}
+			got := conform(t, op, vals64(in...)...)
+			for j := 0; j < n; j++ {
+				drive := syn[j]
+				if cond {
+					drive = syn[j] * (e[j] - v[j])
+				}
+				vDec := v[j] + 0.025*((-60-v[j])+drive)
+				want, z := vDec, 0.0
+				if vDec >= -50 {
+					want, z = -60, 1
+				}
+				wantSyn := syn[j] - 0.1*syn[j]
+				if input {
+					wantSyn += x[j]
+				}
+				if !closeRel(got[j], want, 1e-12) || !closeRel(got[n+j], wantSyn, 1e-12) || got[2*n+j] != z {
+					t.Fatalf("%v: neuron %d: got %v %v %v, want %v %v %v", op, j, got[j], got[n+j], got[2*n+j], want, wantSyn, z)
+				}
+			}
+			conform(t, op, vals32(in...)...)
+			if _, err := op.Do(vals64(in[:1]...)...); err == nil {
+				t.Fatalf("%v: one input: no error", op)
+			}
+			if _, err := op.SymDiff(nil, nil, nil); !errors.Is(err, ErrForwardOnly) {
+				t.Fatalf("%v: SymDiff: %v", op, err)
+			}
+		}
+	}
+	if _, err := (LIFStep{AMem: math.NaN()}).Do(vals64(v, syn)...); err == nil {
+		t.Fatal("NaN AMem: no error")
+	}
 }

@@ -325,3 +325,53 @@ func TestFusedEqualsFine(t *testing.T) {
 		})
 	}
 }
+
+// TestFusedEqualsFineLIF is TestFusedEqualsFine for the course's Step 4
+// with LIF cells (lifStep4, n = 200): free-running, 1000 ms, bit for bit.
+func TestFusedEqualsFineLIF(t *testing.T) {
+	open := func(e network.Engine) (*session.Session, *network.Network) {
+		net, err := lifStep4On(1, 200, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := session.New(net.Graph)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, net
+	}
+	fine, net := open(network.Fine)
+	fused, fnet := open(network.Fused)
+	found := false
+	for _, ot := range fused.OpTimes() {
+		found = found || strings.HasPrefix(ot.Op, "LIFStep")
+	}
+	if !found {
+		t.Fatal("the fused graph has no LIFStep")
+	}
+	spikes := 0
+	for k := 0; k < 2000; k++ {
+		if err := net.Feeder.Feed(k, fine); err != nil {
+			t.Fatal(err)
+		}
+		if err := fnet.Feeder.Feed(k, fused); err != nil {
+			t.Fatal(err)
+		}
+		if err := fine.Step(nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := fused.Step(nil); err != nil {
+			t.Fatal(err)
+		}
+		compareStates(t, k, net.Graph.States(), fine, fused)
+		f, _ := fine.StateView("net/fired")
+		for _, x := range f.F64 {
+			if x != 0 {
+				spikes++
+			}
+		}
+	}
+	if spikes == 0 {
+		t.Fatal("no spikes")
+	}
+}
