@@ -325,6 +325,25 @@ func floats(v gorgonia.Value) flat {
 	return flat{}
 }
 
+// sharesMemory reports whether the data of two float values overlap.
+func sharesMemory(a, b gorgonia.Value) bool {
+	fa, fb := floats(a), floats(b)
+	if !fa.ok || !fb.ok || fa.len() == 0 || fb.len() == 0 {
+		return a == b
+	}
+	lo := func(f flat) (uintptr, uintptr) {
+		if f.f64 != nil {
+			p := uintptr(unsafe.Pointer(unsafe.SliceData(f.f64)))
+			return p, p + uintptr(len(f.f64))*8
+		}
+		p := uintptr(unsafe.Pointer(unsafe.SliceData(f.f32)))
+		return p, p + uintptr(len(f.f32))*4
+	}
+	a0, a1 := lo(fa)
+	b0, b1 := lo(fb)
+	return a0 < b1 && b0 < a1
+}
+
 // nanCheck returns a function reporting NaN or Inf in v, or nil when v is
 // not a float value.
 func nanCheck(v gorgonia.Value) func() bool {

@@ -154,9 +154,21 @@ func delayGraph(t testing.TB) *graph.Graph {
 	x := b.State("x", []float64{1}, 2)
 	d1 := b.State("d1", []float64{0}, 2)
 	d2 := b.State("d2", []float64{0}, 2)
+	d3 := b.State("d3", []float64{0}, 2)
 	b.SetNext(x, b.Add(x, b.Const("one", 1)))
 	b.SetNext(d1, x)
 	b.SetNext(d2, d1)
+	// d3 reads d1 through a reshape: a view of d1's memory on the lean
+	// executor, which the carry must not read after overwriting d1.
+	flat, err := gorgonia.Reshape(d1, tensor.Shape{1, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := gorgonia.Reshape(flat, tensor.Shape{2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.SetNext(d3, back)
 	if err := g.Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -182,8 +194,9 @@ func TestLeanCarriesADelayLine(t *testing.T) {
 				if k >= 2 {
 					wantD2 = float64(k - 1)
 				}
-				if x[0] != float64(1+k) || d1[0] != float64(k) || d2[0] != wantD2 {
-					t.Fatalf("step %d: x %v d1 %v d2 %v", k, x, d1, d2)
+				d3, _ := s.State("net/d3")
+				if x[0] != float64(1+k) || d1[0] != float64(k) || d2[0] != wantD2 || d3[0] != wantD2 {
+					t.Fatalf("step %d: x %v d1 %v d2 %v d3 %v", k, x, d1, d2, d3)
 				}
 				next, err := s.Fetched("net/d2:next")
 				if err != nil {
@@ -225,12 +238,20 @@ func TestLeanReadsAnyNode(t *testing.T) {
 	if _, err := s.Value("nope"); !errors.Is(err, session.ErrUnknownNode) {
 		t.Fatalf("unknown: %v", err)
 	}
+	// Run fetches any named node on the lean executor (TF's sess.run).
+	out, err := s.Run([]string{"net/a", "net/double"}, nil)
+	if err != nil || out[0].Data().(float64) != 2 {
+		t.Fatalf("Run of a constant: %v %v", out, err)
+	}
 	tape, err := session.New(counterGraph(t, tensor.Float64), session.WithTapeMachine())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := tape.Value("net/a"); err == nil {
 		t.Fatal("tape machine: reading a constant's register gave no error")
+	}
+	if _, err := tape.Run([]string{"net/a"}, nil); !errors.Is(err, session.ErrUnknownNode) {
+		t.Fatalf("tape machine: Run of a constant: %v", err)
 	}
 }
 

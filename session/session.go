@@ -393,16 +393,20 @@ func New(g *graph.Graph, opts ...Option) (s *Session, err error) {
 // so that the carry, which overwrites the states in turn, reads the values
 // of the run.
 func (s *Session) bindLeanReads(outputs map[string]*gorgonia.Node) error {
-	owned := map[gorgonia.Value]bool{}
-	for _, sl := range s.states {
-		owned[sl.val] = true
+	owned := func(v gorgonia.Value) bool {
+		for _, sl := range s.states {
+			if sharesMemory(v, sl.val) {
+				return true
+			}
+		}
+		return false
 	}
 	bind := func(name string, n *gorgonia.Node, into *gorgonia.Value) error {
 		v, ok := s.lean.value(n)
 		if !ok {
 			return fmt.Errorf("session: %q has no value in the lean program", name)
 		}
-		if owned[v] {
+		if owned(v) {
 			c, err := cloneZero(v)
 			if err != nil {
 				return fmt.Errorf("session: %q: %w", name, err)
@@ -719,7 +723,8 @@ func (s *Session) commit() error {
 // Run feeds feeds, evaluates the graph on the current state and returns the
 // values named in fetches, in order, without advancing the state: TF's
 // sess.run(fetches, feed_dict). A fetch names a state (its current value), a
-// state's next value ("net/v:next"), an input, a param or an output. The
+// state's next value ("net/v:next"), an input, a param or an output, and on
+// the lean executor any named node (a constant, say). The
 // values are owned by the session and valid until its next run; Clone them
 // to keep them.
 func (s *Session) Run(fetches []string, feeds Feeds) ([]gorgonia.Value, error) {
@@ -731,7 +736,10 @@ func (s *Session) Run(fetches []string, feeds Feeds) ([]gorgonia.Value, error) {
 		if _, ok := s.reads[f]; ok {
 			continue
 		}
-		if _, ok := s.slots[f]; !ok {
+		if _, ok := s.slots[f]; ok {
+			continue
+		}
+		if _, err := s.g.Node(f); err != nil || s.lean == nil {
 			return nil, fmt.Errorf("session: fetch: %w: %q", ErrUnknownNode, f)
 		}
 	}
@@ -742,11 +750,11 @@ func (s *Session) Run(fetches []string, feeds Feeds) ([]gorgonia.Value, error) {
 		return nil, err
 	}
 	for i, f := range fetches {
-		if r, ok := s.reads[f]; ok {
-			out[i] = *r
-			continue
+		v, err := s.Value(f)
+		if err != nil {
+			return nil, err
 		}
-		out[i] = s.slots[f].val
+		out[i] = v
 	}
 	return out, nil
 }
