@@ -56,7 +56,9 @@
 // The population's state is "net/v", "net/u", "net/fired"; a current input
 // is "in/I"; the Poisson source's input is "in/rate" and its draws the output
 // "in/spikes"; conductances are "syn_in/g" and "syn_rec/g" ("syn_in/h" and
-// "syn_rec/h" when event-driven).
+// "syn_rec/h" when event-driven), and each projection's current is the
+// output "syn_in/I", "syn_rec/I" on every engine (a Spec's projection NAME
+// gives "NAME/I").
 //
 // # Randomness
 //

@@ -321,9 +321,53 @@ func TestFusedEqualsFine(t *testing.T) {
 					t.Fatal(err)
 				}
 				compareStates(t, k, states, fine, fused)
+				// The projections' currents, an intermediate the fused
+				// ops expose, agree too.
+				for _, p := range net.Network.Projections {
+					a, err := fine.Value(p.Name + "/I")
+					if err != nil {
+						t.Fatal(err)
+					}
+					b, err := fused.Value(p.Name + "/I")
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !equalData(a.Data(), b.Data()) {
+						t.Fatalf("step %d: %s/I: fine %v, fused %v", k, p.Name, a, b)
+					}
+				}
 			}
 		})
 	}
+}
+
+// equalData compares []float64 or []float32 data bit for bit.
+func equalData(a, b any) bool {
+	switch a := a.(type) {
+	case []float64:
+		b, ok := b.([]float64)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+				return false
+			}
+		}
+		return true
+	case []float32:
+		b, ok := b.([]float32)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // TestFusedEqualsFineLIF is TestFusedEqualsFine for the course's Step 4

@@ -515,6 +515,7 @@ func (s Spec) Build() (net *Network, err error) {
 		default:
 			return nil, optionf(field+".Synapse", "%T is not Conductance or CurrentPulse", p.Synapse)
 		}
+		b.Output("I", current) // readable on every engine: session.Value("NAME/I")
 		if err := b.Err(); err != nil {
 			return nil, wrapOption(field, err)
 		}
