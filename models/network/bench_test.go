@@ -13,8 +13,12 @@ import (
 
 // BenchmarkStep measures one simulation step (feed, run, carry, record
 // spikes) of each scenario inside the input window, where it does the most
-// work. Compile and setup are outside the timer; allocations are gorgonia's
-// VM buffers (TestOurCodeAllocatesNothingPerStep shows ours are zero).
+// work, on each path: gorgonia's tape machine on the fine-grained graph
+// (tape-fine), the lean executor on the fine-grained graph (lean-fine), on
+// the fused graph with dense propagation (lean-fused) and with event-driven
+// propagation (lean-event). Compile and setup are outside the timer. The
+// default path (network.New, session.New) is lean-fused at these sizes
+// (Propagation Auto keeps dense below network.AutoEventPairs).
 func BenchmarkStep(b *testing.B) {
 	cases := []struct {
 		kind network.Kind
@@ -24,34 +28,64 @@ func BenchmarkStep(b *testing.B) {
 		{network.Uncoupled, 1000}, {network.Recurrent, 1000},
 		{network.Ring, 1000}, {network.Izhikevich2003, 1000},
 	}
+	paths := []struct {
+		name   string
+		exec   session.Executor
+		engine network.Engine
+		prop   network.Propagation
+	}{
+		{"tape-fine", session.TapeMachine, network.Fine, network.Dense},
+		{"lean-fine", session.Lean, network.Fine, network.Dense},
+		{"lean-fused", session.Lean, network.Fused, network.Dense},
+		{"lean-event", session.Lean, network.Fused, network.Event},
+	}
 	for _, tc := range cases {
 		name := tc.kind.String()
 		if tc.n > 0 {
 			name = fmt.Sprintf("%s/N=%d", name, tc.n)
 		}
-		b.Run(name, func(b *testing.B) {
-			net, err := network.New(tc.kind, network.Options{Seed: 1, N: tc.n})
-			if err != nil {
-				b.Fatal(err)
+		for _, p := range paths {
+			if tc.kind == network.Single && p.prop == network.Event {
+				continue // no projection
 			}
-			s, err := session.New(net.Graph)
-			if err != nil {
-				b.Fatal(err)
-			}
-			ctx := context.Background()
-			// Move into the window (step 401) before timing.
-			if err := s.Steps(ctx, 401, net.Feeder); err != nil {
-				b.Fatal(err)
-			}
-			rec := session.RecordSpikes(network.NameFired, 1<<20)
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if err := s.Steps(ctx, 1, net.Feeder, rec); err != nil {
-					b.Fatal(err)
+			b.Run(name+"/"+p.name, func(b *testing.B) {
+				ctx := context.Background()
+				// open builds the network and moves it into the input
+				// window (step 401 of 400-1400 at dt = 0.5 ms; 201 of
+				// 200-700 at 1 ms) before timing.
+				open := func() (*session.Session, *network.Net, int) {
+					net, err := network.New(tc.kind, network.Options{Seed: 1, N: tc.n, Engine: p.engine, Propagation: p.prop})
+					if err != nil {
+						b.Fatal(err)
+					}
+					s, err := session.New(net.Graph, session.WithExecutor(p.exec))
+					if err != nil {
+						b.Fatal(err)
+					}
+					sc, _ := network.Lookup(tc.kind.String())
+					first, last := int(200/sc.DefaultDtMs)+1, int(700/sc.DefaultDtMs)
+					if err := s.Steps(ctx, first, net.Feeder); err != nil {
+						b.Fatal(err)
+					}
+					return s, net, last
 				}
-			}
-		})
+				s, net, last := open()
+				rec := session.RecordSpikes(network.NameFired, 1<<20)
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if s.Sample() >= last { // every timed step lies in the window
+						b.StopTimer()
+						s, net, _ = open()
+						rec = session.RecordSpikes(network.NameFired, 1<<20)
+						b.StartTimer()
+					}
+					if err := s.Steps(ctx, 1, net.Feeder, rec); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
 
