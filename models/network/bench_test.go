@@ -142,3 +142,55 @@ func TestOurCodeAllocatesNothingPerStep(t *testing.T) {
 	}
 	t.Logf("allocations per step: %.0f, all of them gorgonia's", vm)
 }
+
+// BenchmarkHooks measures the lean executor's inspection hooks on the
+// fused, event-driven path: off (what every run pays), the op timer, a
+// state check that accepts everything, and the NaN watch; every timed step
+// lies in the input window.
+func BenchmarkHooks(b *testing.B) {
+	hooks := []struct {
+		name string
+		opts []session.Option
+	}{
+		{"off", nil},
+		{"timer", []session.Option{session.WithOpTimer()}},
+		{"statecheck", []session.Option{session.WithStateCheck(func(string, session.View) error { return nil })}},
+		{"nanwatch", []session.Option{session.WithNaNWatch()}},
+	}
+	for _, kind := range []network.Kind{network.Single, network.Recurrent} {
+		for _, h := range hooks {
+			b.Run(kind.String()+"/"+h.name, func(b *testing.B) {
+				open := func() (*session.Session, *network.Net) {
+					net, err := network.New(kind, network.Options{Seed: 1, Propagation: network.Event})
+					if err != nil {
+						b.Fatal(err)
+					}
+					s, err := session.New(net.Graph, h.opts...)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := s.Steps(context.Background(), 401, net.Feeder); err != nil {
+						b.Fatal(err)
+					}
+					return s, net
+				}
+				s, net := open()
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if s.Sample() >= 1400 {
+						b.StopTimer()
+						s, net = open()
+						b.StartTimer()
+					}
+					if err := net.Feeder.Feed(s.Sample(), s); err != nil {
+						b.Fatal(err)
+					}
+					if err := s.Step(nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

@@ -419,3 +419,27 @@ func TestFusedEqualsFineLIF(t *testing.T) {
 		t.Fatal("no spikes")
 	}
 }
+
+// TestDefaultIsFastPath: network.New and session.New with no options give
+// the lean executor on the fused graph, for every scenario and dtype.
+func TestDefaultIsFastPath(t *testing.T) {
+	for _, tc := range scenarioCases(t) {
+		o := tc.opts
+		o.Engine, o.Propagation = 0, 0 // the zero values: the defaults
+		net, err := network.New(tc.kind, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := session.New(net.Graph)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fused := false
+		for _, ot := range s.OpTimes() {
+			fused = fused || strings.HasPrefix(ot.Op, "IzhikevichStep")
+		}
+		if s.Executor() != session.Lean || net.Network.Spec.Engine != network.Fused || !fused {
+			t.Errorf("%s: executor %v, engine %v, fused op %t", tc.name, s.Executor(), net.Network.Spec.Engine, fused)
+		}
+	}
+}
