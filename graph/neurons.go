@@ -18,4 +18,10 @@ type Neurons struct {
 	// of the population's inputs in the model's input unit; nil for none),
 	// and pairs every state with its next value. A composer calls it once.
 	Advance func(input *Node) error
+	// Fused, when not nil, adds the same step as Advance as fused,
+	// forward-only ops (one loop per population) that compute the same
+	// values, and pairs every state with its next value; nil when the model
+	// has none. A composer calls one of Advance and Fused, once: Advance
+	// for a graph to differentiate, Fused to simulate.
+	Fused func(input *Node) error
 }

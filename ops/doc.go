@@ -32,6 +32,20 @@
 //     and equals CSR.MulVec bit for bit (not gonum's Dgemv). Differentiable
 //     with respect to x (the gradient is the op with Transposed flipped);
 //     W is not an input and gets no gradient.
+//   - IzhikevichStep, LIFStep, Conductance: fused, forward-only steps of
+//     an Izhikevich or LIF population and of a group of conductance
+//     synapses, one
+//     loop each over packed outputs that Part takes apart. They repeat the
+//     fine-grained graph's operations in its order (each product rounded
+//     before it is added; W·x through the same gonum BLAS call as gorgonia's
+//     tensor package), so they give its bits. Their SymDiff returns
+//     ErrForwardOnly: gradients use the fine-grained graph.
+//   - ConductanceEvent: event-driven synaptic propagation over CSR weights
+//     (EventSynapses: Wᵀ by presynaptic row, a reversal-potential class per
+//     presynaptic neuron): the spiking neurons' outgoing weights are added
+//     into per-postsynaptic conductances, one per class, that decay each
+//     step; equal to Conductance in exact arithmetic, summed in another
+//     order. Forward only.
 //
 // CSR is the matrix behind SparseMatVec: Rows, Cols, RowPtr, ColIdx (32-bit)
 // and Val, checked by Validate, built row by row with NewCSRBuilder or from a
@@ -39,17 +53,23 @@
 // over different matrices stay distinct nodes.
 //
 // Every op implements gorgonia's Op, SDOp (DiffWRT, SymDiff) and
-// UsePreallocDoer, accepts Float64 and Float32 values, and writes every
-// behaviour-changing field into WriteHash: gorgonia merges nodes whose op
-// hash, children and type agree, so two ops that differ in a field must hash
-// differently. The elementwise ops accept any shape (gorgonia scalars
-// included); SparseMatVec takes a vector or a (batch, n) matrix. Do
-// allocates only its output; UsePreallocDo allocates nothing. gorgonia's tape
-// machine may hand UsePreallocDo a register that held another node's value,
+// UsePreallocDoer, and a Kernel method for the lean executor of package
+// session (a closure over preallocated buffers that neither checks nor
+// allocates per call; the random ops use UsePreallocDo there, which checks
+// every probability each step), accepts Float64 and Float32 values, and
+// writes every behaviour-changing field into WriteHash: gorgonia merges
+// nodes whose op hash, children and type agree, so two ops that differ in a
+// field must hash differently. The elementwise ops accept any shape (gorgonia scalars
+// included); SparseMatVec takes a vector or a (batch, n) matrix; the fused
+// ops take vectors. Do allocates only its output (and Conductance its
+// scratch vectors); UsePreallocDo allocates nothing (but Conductance's
+// scratch, which its Kernel allocates once). gorgonia's tape machine may
+// hand UsePreallocDo a register that held another node's value,
 // even one of the op's own inputs: the ops check its shape and dtype. The
 // elementwise ops read input element i before writing output element i, so
-// aliasing is safe; SparseMatVec returns an error when the register shares
-// memory with x, and the tape machine then falls back to Do.
+// aliasing is safe; SparseMatVec and the fused ops return an error when the
+// register shares memory with an input, and the tape machine then falls
+// back to Do.
 //
 // # Randomness
 //

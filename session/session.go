@@ -178,30 +178,124 @@ func dtypeOf(v gorgonia.Value) any {
 	return v.Dtype()
 }
 
-// Option configures a Session. Options do not depend on their order.
+// Option configures a Session. Options do not depend on their order;
+// options that contradict each other make New return an error.
 type Option func(*config)
 
+// Executor is what runs a session's graph each step.
+type Executor int
+
+const (
+	// Lean (the default) runs the graph's op nodes in topological order
+	// over buffers allocated once, when the session is made: each node's
+	// op is a closure over its output buffer and its inputs' buffers. It
+	// allocates nothing per step (for the ops of package ops and gorgonia's
+	// elementwise +, -, ⊙, ÷ and W·x; other ops run through their own
+	// UsePreallocDo or Do) and computes what the tape machine computes, bit
+	// for bit (same operations in the same order, the same BLAS call for
+	// W·x). Every node keeps its value until the next run, so any node can
+	// be read (Value, NodeValue).
+	Lean Executor = iota
+	// TapeMachine runs the graph with gorgonia's tape machine, which
+	// allocates its buffers on every run and keeps only the values read
+	// through planned Read nodes (outputs and next values).
+	TapeMachine
+)
+
+// String returns "lean" or "tape".
+func (e Executor) String() string {
+	switch e {
+	case Lean:
+		return "lean"
+	case TapeMachine:
+		return "tape"
+	}
+	return fmt.Sprintf("Executor(%d)", int(e))
+}
+
 type config struct {
-	vmOpts   []gorgonia.VMOpt
-	checkNaN bool
+	vmOpts     []gorgonia.VMOpt
+	checkNaN   bool
+	executors  []Executor
+	timer      bool
+	stateCheck []StateCheck
 }
 
 // WithNaNWatch makes every run fail with an error naming the node when an op
-// produces NaN or Inf (gorgonia's WithNaNWatch and WithInfWatch).
+// produces NaN or Inf (gorgonia's WithNaNWatch and WithInfWatch on the tape
+// machine; a check of every op's output on the lean executor).
 func WithNaNWatch() Option {
 	return func(c *config) { c.checkNaN = true }
 }
 
-// WithVMOptions passes options to gorgonia's tape machine (logging, tracing).
+// WithVMOptions passes options to gorgonia's tape machine (logging,
+// tracing). They apply to the tape machine only: New returns an error when
+// they are given without WithTapeMachine.
 func WithVMOptions(opts ...gorgonia.VMOpt) Option {
 	return func(c *config) { c.vmOpts = append(c.vmOpts, opts...) }
+}
+
+// WithExecutor selects the executor (Lean, the default, or TapeMachine).
+func WithExecutor(e Executor) Option {
+	return func(c *config) { c.executors = append(c.executors, e) }
+}
+
+// WithTapeMachine selects gorgonia's tape machine: WithExecutor(TapeMachine).
+func WithTapeMachine() Option { return WithExecutor(TapeMachine) }
+
+// WithOpTimer makes the lean executor time every op node (cumulative time
+// and number of runs, read with OpTimes). Without it no clock is read.
+// New returns an error when it is given with the tape machine.
+func WithOpTimer() Option {
+	return func(c *config) { c.timer = true }
+}
+
+// StateCheck checks a state after a step: name is the state's name and
+// vals its values (valid during the call only). A non-nil error stops the
+// run; Step and Steps return it wrapped with the sample and the name.
+type StateCheck func(name string, vals View) error
+
+// WithStateCheck calls check for every tensor state after every step (Step
+// and each step of Steps), after the carry. Several checks run in the
+// order given. Without it nothing is called.
+func WithStateCheck(check StateCheck) Option {
+	return func(c *config) { c.stateCheck = append(c.stateCheck, check) }
+}
+
+// executor returns the chosen executor, or an error for contradicting
+// options.
+func (c *config) executor() (Executor, error) {
+	e := Lean
+	for i, x := range c.executors {
+		if x != Lean && x != TapeMachine {
+			return 0, fmt.Errorf("session: WithExecutor(%v) is unknown", x)
+		}
+		if i > 0 && x != e {
+			return 0, fmt.Errorf("session: WithExecutor(%v) and WithExecutor(%v) contradict each other", e, x)
+		}
+		e = x
+	}
+	if e == Lean && len(c.vmOpts) > 0 {
+		return 0, errors.New("session: WithVMOptions applies to the tape machine only (add WithTapeMachine)")
+	}
+	if e == TapeMachine && c.timer {
+		return 0, errors.New("session: WithOpTimer applies to the lean executor only")
+	}
+	for i, f := range c.stateCheck {
+		if f == nil {
+			return 0, fmt.Errorf("session: WithStateCheck %d: nil check", i)
+		}
+	}
+	return e, nil
 }
 
 // Session compiles a graph once and runs it step by step, carrying the state
 // on the host.
 type Session struct {
 	g      *graph.Graph
-	vm     gorgonia.VM
+	vm     gorgonia.VM // the tape machine, or nil
+	lean   *lean       // the lean executor, or nil
+	checks []StateCheck
 	states []*slot
 	slots  map[string]*slot           // states, inputs and params by name
 	reads  map[string]*gorgonia.Value // nexts and outputs by name
@@ -211,7 +305,7 @@ type Session struct {
 
 // New compiles g and binds its states (to their initial values), inputs (to
 // zeros) and params. A graph can be compiled by one session only: New adds
-// read nodes to it.
+// read nodes to it (for the tape machine) and binds values to its nodes.
 func New(g *graph.Graph, opts ...Option) (s *Session, err error) {
 	if g == nil {
 		return nil, errors.New("session: nil graph")
@@ -226,6 +320,10 @@ func New(g *graph.Graph, opts ...Option) (s *Session, err error) {
 		}
 		o(&c)
 	}
+	exe, err := c.executor()
+	if err != nil {
+		return nil, err
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			s, err = nil, fmt.Errorf("session: compiling the graph: gorgonia panicked: %v", r)
@@ -234,7 +332,7 @@ func New(g *graph.Graph, opts ...Option) (s *Session, err error) {
 	if err := g.MarkCompiled(); err != nil {
 		return nil, fmt.Errorf("session: %w", err)
 	}
-	s = &Session{g: g, slots: map[string]*slot{}, reads: map[string]*gorgonia.Value{}}
+	s = &Session{g: g, slots: map[string]*slot{}, reads: map[string]*gorgonia.Value{}, checks: c.stateCheck}
 	for _, st := range g.States() {
 		sl, err := newSlot(st.Name, st.Node, st.Init)
 		if err != nil {
@@ -242,7 +340,6 @@ func New(g *graph.Graph, opts ...Option) (s *Session, err error) {
 		}
 		sl.kind = "state"
 		sl.next = new(gorgonia.Value)
-		gorgonia.Read(st.Next, sl.next)
 		s.reads[st.Name+graph.NextSuffix] = sl.next
 		s.states = append(s.states, sl)
 		s.slots[st.Name] = sl
@@ -258,13 +355,29 @@ func New(g *graph.Graph, opts ...Option) (s *Session, err error) {
 	for _, p := range g.Params() {
 		s.slots[p.Name] = &slot{name: p.Name, node: p.Node, val: p.Value, kind: "param"}
 	}
+	outputs := map[string]*gorgonia.Node{}
 	for _, o := range g.Outputs() {
 		if _, dup := s.reads[o.Name]; dup {
 			continue
 		}
-		v := new(gorgonia.Value)
-		gorgonia.Read(o.Node, v)
-		s.reads[o.Name] = v
+		s.reads[o.Name] = new(gorgonia.Value)
+		outputs[o.Name] = o.Node
+	}
+	if exe == Lean {
+		if s.lean, err = compileLean(g, s.slots, c); err != nil {
+			return nil, err
+		}
+		if err := s.bindLeanReads(outputs); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	for _, sl := range s.states {
+		st, _ := g.Node(sl.name + graph.NextSuffix)
+		gorgonia.Read(st, sl.next)
+	}
+	for name, n := range outputs {
+		gorgonia.Read(n, s.reads[name])
 	}
 	vmOpts := append([]gorgonia.VMOpt(nil), c.vmOpts...)
 	if c.checkNaN {
@@ -274,9 +387,141 @@ func New(g *graph.Graph, opts ...Option) (s *Session, err error) {
 	return s, nil
 }
 
+// bindLeanReads points every next value and output at its node's buffer.
+// A buffer that is a state's own tensor (a next value that is another
+// state, as in a delay line) is read through a copy made after each run,
+// so that the carry, which overwrites the states in turn, reads the values
+// of the run.
+func (s *Session) bindLeanReads(outputs map[string]*gorgonia.Node) error {
+	owned := func(v gorgonia.Value) bool {
+		for _, sl := range s.states {
+			if sharesMemory(v, sl.val) {
+				return true
+			}
+		}
+		return false
+	}
+	bind := func(name string, n *gorgonia.Node, into *gorgonia.Value) error {
+		v, ok := s.lean.value(n)
+		if !ok {
+			return fmt.Errorf("session: %q has no value in the lean program", name)
+		}
+		if owned(v) {
+			c, err := cloneZero(v)
+			if err != nil {
+				return fmt.Errorf("session: %q: %w", name, err)
+			}
+			s.lean.snaps = append(s.lean.snaps, snapshot{dst: c, src: v})
+			v = c
+		}
+		*into = v
+		return nil
+	}
+	for _, sl := range s.states {
+		n, err := s.g.Node(sl.name + graph.NextSuffix)
+		if err != nil {
+			return fmt.Errorf("session: %w", err)
+		}
+		if err := bind(sl.name+graph.NextSuffix, n, sl.next); err != nil {
+			return err
+		}
+	}
+	for name, n := range outputs {
+		if err := bind(name, n, s.reads[name]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cloneZero returns a new zeroed value like v.
+func cloneZero(v gorgonia.Value) (gorgonia.Value, error) {
+	switch x := v.(type) {
+	case *gorgonia.F64:
+		return gorgonia.NewF64(0), nil
+	case *gorgonia.F32:
+		return gorgonia.NewF32(0), nil
+	case *tensor.Dense:
+		return tensor.New(tensor.WithShape(x.Shape().Clone()...), tensor.Of(x.Dtype())), nil
+	}
+	return nil, fmt.Errorf("cannot copy a %T", v)
+}
+
+// Executor returns the session's executor (Lean for a nil Session).
+func (s *Session) Executor() Executor {
+	if s != nil && s.vm != nil {
+		return TapeMachine
+	}
+	return Lean
+}
+
+// OpTimes returns, for every op node in the order the lean executor runs
+// them, the time spent in it and its number of runs since New (both zero
+// without WithOpTimer). It returns nil for the tape machine.
+func (s *Session) OpTimes() []OpTime {
+	if s == nil || s.lean == nil {
+		return nil
+	}
+	return s.lean.times()
+}
+
+// Value returns the value the node name held in the last run: on the lean
+// executor any named node (a state or input holds its current value; a
+// next value, an output or any node named through graph.Builder.Output
+// holds the value of the last run); on the tape machine a state, input,
+// param, output or next value (as Fetched). The value belongs to the
+// session and is valid until the next run.
+func (s *Session) Value(name string) (gorgonia.Value, error) {
+	if err := s.usable(); err != nil {
+		return nil, err
+	}
+	if r, ok := s.reads[name]; ok {
+		return *r, nil
+	}
+	if sl, ok := s.slots[name]; ok {
+		return sl.val, nil
+	}
+	n, err := s.g.Node(name)
+	if err != nil {
+		return nil, fmt.Errorf("session: %w", err)
+	}
+	return s.NodeValue(n)
+}
+
+// NodeValue returns the value the node n (any node of the graph, named or
+// not) held in the last run of the lean executor; see Value. On the tape
+// machine it returns an error unless n is a bound state, input or param.
+func (s *Session) NodeValue(n *gorgonia.Node) (gorgonia.Value, error) {
+	if err := s.usable(); err != nil {
+		return nil, err
+	}
+	for _, sl := range s.slots {
+		if sl.node == n {
+			return sl.val, nil
+		}
+	}
+	if s.lean == nil {
+		return nil, errLeanOnly
+	}
+	v, ok := s.lean.value(n)
+	if !ok {
+		// gorgonia may hold an equal node in n's place (it merges
+		// constants by name): look it up by name.
+		for _, m := range s.g.ExprGraph().ByName(n.Name()) {
+			if v, ok = s.lean.value(m); ok {
+				break
+			}
+		}
+	}
+	if !ok {
+		return nil, fmt.Errorf("session: %w: node %v is not in the session's graph", ErrUnknownNode, n)
+	}
+	return v, nil
+}
+
 // usable returns ErrNoSession for a nil or zero Session, else nil.
 func (s *Session) usable() error {
-	if s == nil || s.vm == nil {
+	if s == nil || (s.vm == nil && s.lean == nil) {
 		return ErrNoSession
 	}
 	return nil
@@ -293,6 +538,9 @@ func (s *Session) Close() error {
 		return nil
 	}
 	s.closed = true
+	if s.vm == nil {
+		return nil
+	}
 	return s.vm.Close()
 }
 
@@ -419,14 +667,25 @@ func (s *Session) feed(feeds Feeds) error {
 	return nil
 }
 
-// exec runs the tape once and resets the machine (without the reset the
-// next run does nothing).
+// exec runs the graph once: the lean program, or the tape followed by a
+// reset (without the reset the next run does nothing).
 func (s *Session) exec() (err error) {
 	if err := s.usable(); err != nil {
 		return err
 	}
 	if s.closed {
 		return ErrClosed
+	}
+	if s.lean != nil {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("session: run at sample %d: panicked: %v", s.sample, r)
+			}
+		}()
+		if err := s.lean.run(); err != nil {
+			return fmt.Errorf("session: run at sample %d: %w", s.sample, err)
+		}
+		return nil
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -440,7 +699,7 @@ func (s *Session) exec() (err error) {
 	return nil
 }
 
-// commit copies every next value into its state.
+// commit copies every next value into its state and runs the state checks.
 func (s *Session) commit() error {
 	for _, sl := range s.states {
 		if err := sl.load(*sl.next); err != nil {
@@ -448,13 +707,24 @@ func (s *Session) commit() error {
 		}
 	}
 	s.sample++
+	for _, check := range s.checks {
+		for _, sl := range s.states {
+			if sl.f64 == nil && sl.f32 == nil {
+				continue
+			}
+			if err := check(sl.name, View{F64: sl.f64, F32: sl.f32}); err != nil {
+				return fmt.Errorf("session: state check at sample %d: %q: %w", s.sample, sl.name, err)
+			}
+		}
+	}
 	return nil
 }
 
 // Run feeds feeds, evaluates the graph on the current state and returns the
 // values named in fetches, in order, without advancing the state: TF's
 // sess.run(fetches, feed_dict). A fetch names a state (its current value), a
-// state's next value ("net/v:next"), an input, a param or an output. The
+// state's next value ("net/v:next"), an input, a param or an output, and on
+// the lean executor any named node (a constant, say). The
 // values are owned by the session and valid until its next run; Clone them
 // to keep them.
 func (s *Session) Run(fetches []string, feeds Feeds) ([]gorgonia.Value, error) {
@@ -466,7 +736,10 @@ func (s *Session) Run(fetches []string, feeds Feeds) ([]gorgonia.Value, error) {
 		if _, ok := s.reads[f]; ok {
 			continue
 		}
-		if _, ok := s.slots[f]; !ok {
+		if _, ok := s.slots[f]; ok {
+			continue
+		}
+		if _, err := s.g.Node(f); err != nil || s.lean == nil {
 			return nil, fmt.Errorf("session: fetch: %w: %q", ErrUnknownNode, f)
 		}
 	}
@@ -477,11 +750,11 @@ func (s *Session) Run(fetches []string, feeds Feeds) ([]gorgonia.Value, error) {
 		return nil, err
 	}
 	for i, f := range fetches {
-		if r, ok := s.reads[f]; ok {
-			out[i] = *r
-			continue
+		v, err := s.Value(f)
+		if err != nil {
+			return nil, err
 		}
-		out[i] = s.slots[f].val
+		out[i] = v
 	}
 	return out, nil
 }

@@ -69,6 +69,12 @@
 // net.m's loop variable t = 1, 2, ... labels the spike detected in v(k) with
 // t = k+1; a spike at sample k here is at k*dt. With dt = 1 ms, dt*a is a.
 //
+// FusedStep adds the same step as one fused, forward-only op
+// (ops.IzhikevichStep): a single loop over the neurons that repeats Step's
+// operations in Step's order and dtype, so it gives the same bits
+// (TestFusedStepEqualsStep checks every scheme and equation). Simulate with
+// it; differentiate the graph of Step.
+//
 // Shapes: the state is [n] and the per-neuron parameters are params of shape
 // [n]. Step combines them only through graph.Builder's Add, Sub and Mul, which
 // already broadcast an [n] operand over a batch [batch, n]; the remaining

@@ -439,3 +439,58 @@ func (p *Population) Carry(b *graph.Builder, next State) error {
 	}
 	return nil
 }
+
+// fusedScheme maps a Scheme to ops' copy of it.
+var fusedScheme = map[Scheme]ops.IzhikevichScheme{
+	Course:        ops.IzhikevichCourse,
+	NotebookReset: ops.IzhikevichNotebookReset,
+	NotebookHost:  ops.IzhikevichNotebookHost,
+	Figure:        ops.IzhikevichFigure,
+	NetM:          ops.IzhikevichNetM,
+}
+
+// FusedOp returns the fused op of the population's step (ops.IzhikevichStep),
+// with an input current when input is true.
+func (p *Population) FusedOp(input bool) (ops.IzhikevichStep, error) {
+	if p == nil {
+		return ops.IzhikevichStep{}, errors.New("izhikevich: FusedOp: nil population")
+	}
+	sch, ok := fusedScheme[p.Scheme]
+	if !ok {
+		return ops.IzhikevichStep{}, fmt.Errorf("izhikevich: FusedOp: Config.Scheme = %d is unknown", int(p.Scheme))
+	}
+	eq := p.Equation()
+	return ops.IzhikevichStep{Scheme: sch, K2: eq.K2, K1: eq.K1, K0: eq.K0, VU: eq.VU, KU: eq.KU, StandardU: eq.standardU(),
+		DtMs: p.DtMs, VPeak: p.VPeak, Input: input}, nil
+}
+
+// FusedStep adds the same step as Step as one fused, forward-only op
+// (ops.IzhikevichStep, whose loop computes Step's operations in Step's
+// order, so the same bits) and three views of its packed output, and
+// returns the next state. Use it to simulate; differentiate the graph of
+// Step. A nil population or builder, a state of a shape other than [n] and
+// an unknown Scheme are errors.
+func (p *Population) FusedStep(b *graph.Builder, s State, i *graph.Node) (State, error) {
+	if p == nil || b == nil {
+		return State{}, errors.New("izhikevich: FusedStep: nil population or builder")
+	}
+	op, err := p.FusedOp(i != nil)
+	if err != nil {
+		return State{}, err
+	}
+	n := p.Cells.Len()
+	in := []*graph.Node{s.V, s.U, s.Fired, p.a, p.b, p.c, p.d}
+	if i != nil {
+		in = append(in, i)
+	}
+	packed := b.Apply(op, in...)
+	next := State{
+		V:     b.Apply(ops.Part{Offset: 0, Len: n}, packed),
+		U:     b.Apply(ops.Part{Offset: n, Len: n}, packed),
+		Fired: b.Apply(ops.Part{Offset: 2 * n, Len: n}, packed),
+	}
+	if err := b.Err(); err != nil {
+		return State{}, fmt.Errorf("izhikevich: fused step %q (%v): %w", b.Name(""), p.Scheme, err)
+	}
+	return next, nil
+}

@@ -50,5 +50,11 @@ func (n Neuron) Declare(b *graph.Builder, dtMs float64) (graph.Neurons, error) {
 			return err
 		}
 		return p.Carry(b, next)
+	}, Fused: func(i *graph.Node) error {
+		next, err := p.FusedStep(b, p.State, i)
+		if err != nil {
+			return err
+		}
+		return p.Carry(b, next)
 	}}, nil
 }

@@ -80,6 +80,12 @@
 // 1 - z - (v_dec - v_reset)·h'(v_dec - v_th); SpyTorch's tutorials detach the
 // reset the same way. The returned fired keeps its surrogate gradient.
 //
+// FusedStep adds the same step as one fused, forward-only op
+// (ops.LIFStep) for an unbatched population: one loop that repeats Step's
+// operations in Step's order and dtype, so the same bits
+// (TestFusedStepEqualsStep). Simulate with it; differentiate the graph of
+// Step. Neuron offers it to a composer (graph.Neurons.Fused) when Batch is 0.
+//
 // # Error handling
 //
 // Params.Validate and Config.Validate reject non-finite values, VReset >=

@@ -376,3 +376,51 @@ func sameShape(a, b []int) bool {
 	}
 	return true
 }
+
+// FusedOp returns the fused op of the population's step (ops.LIFStep),
+// with an input when input is true.
+func (p *Population) FusedOp(input bool) ops.LIFStep {
+	return ops.LIFStep{AMem: p.DtMs / p.TauMemMs, ASyn: p.DtMs / p.TauSynMs, VLeak: p.VLeak, VReset: p.VReset, VThresh: p.VThresh,
+		Conductance: p.Mode == ConductanceBased, Input: input}
+}
+
+// FusedStep adds the same step as Step as one fused, forward-only op
+// (ops.LIFStep, whose loop computes Step's operations in Step's order, so
+// the same bits) and three views of its packed output, and returns the
+// next state. It takes unbatched populations (Batch = 0) and an input of
+// shape [N] (or nil). Use it to simulate; differentiate the graph of Step.
+func (p *Population) FusedStep(b *graph.Builder, s State, x *graph.Node) (State, error) {
+	if p == nil || b == nil {
+		return State{}, errors.New("lif: fused step: nil population or builder")
+	}
+	if p.Batch > 0 {
+		return State{}, fmt.Errorf("lif: fused step %q: Config.Batch = %d: the fused op takes unbatched populations (use Step)", b.Name(""), p.Batch)
+	}
+	syn := s.I
+	if p.Mode == ConductanceBased {
+		syn = s.G
+	}
+	if s.V == nil || syn == nil {
+		return State{}, fmt.Errorf("lif: fused step %q (%v): the state needs V and its synaptic variable", b.Name(""), p.Mode)
+	}
+	in := []*graph.Node{s.V, syn}
+	if p.Mode == ConductanceBased {
+		in = append(in, p.k.e)
+	}
+	if x != nil {
+		in = append(in, x)
+	}
+	packed := b.Apply(p.FusedOp(x != nil), in...)
+	v := b.Apply(ops.Part{Offset: 0, Len: p.N}, packed)
+	synNext := b.Apply(ops.Part{Offset: p.N, Len: p.N}, packed)
+	next := State{V: v, Fired: b.Apply(ops.Part{Offset: 2 * p.N, Len: p.N}, packed)}
+	if p.Mode == ConductanceBased {
+		next.G = synNext
+	} else {
+		next.I = synNext
+	}
+	if err := b.Err(); err != nil {
+		return State{}, fmt.Errorf("lif: fused step %q (%v): %w", b.Name(""), p.Mode, err)
+	}
+	return next, nil
+}

@@ -45,11 +45,21 @@ func (n Neuron) Declare(b *graph.Builder, dtMs float64) (graph.Neurons, error) {
 	if err != nil {
 		return graph.Neurons{}, err
 	}
-	return graph.Neurons{V: p.V, Fired: p.Fired, Advance: func(x *graph.Node) error {
+	cells := graph.Neurons{V: p.V, Fired: p.Fired, Advance: func(x *graph.Node) error {
 		next, err := p.Step(b, p.State, x)
 		if err != nil {
 			return err
 		}
 		return p.Carry(b, next)
-	}}, nil
+	}}
+	if cfg.Batch == 0 {
+		cells.Fused = func(x *graph.Node) error {
+			next, err := p.FusedStep(b, p.State, x)
+			if err != nil {
+				return err
+			}
+			return p.Carry(b, next)
+		}
+	}
+	return cells, nil
 }

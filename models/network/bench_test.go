@@ -13,8 +13,12 @@ import (
 
 // BenchmarkStep measures one simulation step (feed, run, carry, record
 // spikes) of each scenario inside the input window, where it does the most
-// work. Compile and setup are outside the timer; allocations are gorgonia's
-// VM buffers (TestOurCodeAllocatesNothingPerStep shows ours are zero).
+// work, on each path: gorgonia's tape machine on the fine-grained graph
+// (tape-fine), the lean executor on the fine-grained graph (lean-fine), on
+// the fused graph with dense propagation (lean-fused) and with event-driven
+// propagation (lean-event). Compile and setup are outside the timer. The
+// default path (network.New, session.New) is lean-fused at these sizes
+// (Propagation Auto keeps dense below network.AutoEventPairs).
 func BenchmarkStep(b *testing.B) {
 	cases := []struct {
 		kind network.Kind
@@ -24,34 +28,64 @@ func BenchmarkStep(b *testing.B) {
 		{network.Uncoupled, 1000}, {network.Recurrent, 1000},
 		{network.Ring, 1000}, {network.Izhikevich2003, 1000},
 	}
+	paths := []struct {
+		name   string
+		exec   session.Executor
+		engine network.Engine
+		prop   network.Propagation
+	}{
+		{"tape-fine", session.TapeMachine, network.Fine, network.Dense},
+		{"lean-fine", session.Lean, network.Fine, network.Dense},
+		{"lean-fused", session.Lean, network.Fused, network.Dense},
+		{"lean-event", session.Lean, network.Fused, network.Event},
+	}
 	for _, tc := range cases {
 		name := tc.kind.String()
 		if tc.n > 0 {
 			name = fmt.Sprintf("%s/N=%d", name, tc.n)
 		}
-		b.Run(name, func(b *testing.B) {
-			net, err := network.New(tc.kind, network.Options{Seed: 1, N: tc.n})
-			if err != nil {
-				b.Fatal(err)
+		for _, p := range paths {
+			if tc.kind == network.Single && p.prop == network.Event {
+				continue // no projection
 			}
-			s, err := session.New(net.Graph)
-			if err != nil {
-				b.Fatal(err)
-			}
-			ctx := context.Background()
-			// Move into the window (step 401) before timing.
-			if err := s.Steps(ctx, 401, net.Feeder); err != nil {
-				b.Fatal(err)
-			}
-			rec := session.RecordSpikes(network.NameFired, 1<<20)
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if err := s.Steps(ctx, 1, net.Feeder, rec); err != nil {
-					b.Fatal(err)
+			b.Run(name+"/"+p.name, func(b *testing.B) {
+				ctx := context.Background()
+				// open builds the network and moves it into the input
+				// window (step 401 of 400-1400 at dt = 0.5 ms; 201 of
+				// 200-700 at 1 ms) before timing.
+				open := func() (*session.Session, *network.Net, int) {
+					net, err := network.New(tc.kind, network.Options{Seed: 1, N: tc.n, Engine: p.engine, Propagation: p.prop})
+					if err != nil {
+						b.Fatal(err)
+					}
+					s, err := session.New(net.Graph, session.WithExecutor(p.exec))
+					if err != nil {
+						b.Fatal(err)
+					}
+					sc, _ := network.Lookup(tc.kind.String())
+					first, last := int(200/sc.DefaultDtMs)+1, int(700/sc.DefaultDtMs)
+					if err := s.Steps(ctx, first, net.Feeder); err != nil {
+						b.Fatal(err)
+					}
+					return s, net, last
 				}
-			}
-		})
+				s, net, last := open()
+				rec := session.RecordSpikes(network.NameFired, 1<<20)
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if s.Sample() >= last { // every timed step lies in the window
+						b.StopTimer()
+						s, net, _ = open()
+						rec = session.RecordSpikes(network.NameFired, 1<<20)
+						b.StartTimer()
+					}
+					if err := s.Steps(ctx, 1, net.Feeder, rec); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -71,7 +105,9 @@ func TestOurCodeAllocatesNothingPerStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := session.New(net.Graph)
+	// On the tape machine, whose own allocations are measured first (the
+	// lean executor allocates none: TestLeanAllocatesNothingPerStep).
+	s, err := session.New(net.Graph, session.WithTapeMachine())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,4 +141,56 @@ func TestOurCodeAllocatesNothingPerStep(t *testing.T) {
 		t.Fatalf("Steps allocates %.2f per step, gorgonia's VM alone %.2f", perStep, vm)
 	}
 	t.Logf("allocations per step: %.0f, all of them gorgonia's", vm)
+}
+
+// BenchmarkHooks measures the lean executor's inspection hooks on the
+// fused, event-driven path: off (what every run pays), the op timer, a
+// state check that accepts everything, and the NaN watch; every timed step
+// lies in the input window.
+func BenchmarkHooks(b *testing.B) {
+	hooks := []struct {
+		name string
+		opts []session.Option
+	}{
+		{"off", nil},
+		{"timer", []session.Option{session.WithOpTimer()}},
+		{"statecheck", []session.Option{session.WithStateCheck(func(string, session.View) error { return nil })}},
+		{"nanwatch", []session.Option{session.WithNaNWatch()}},
+	}
+	for _, kind := range []network.Kind{network.Single, network.Recurrent} {
+		for _, h := range hooks {
+			b.Run(kind.String()+"/"+h.name, func(b *testing.B) {
+				open := func() (*session.Session, *network.Net) {
+					net, err := network.New(kind, network.Options{Seed: 1, Propagation: network.Event})
+					if err != nil {
+						b.Fatal(err)
+					}
+					s, err := session.New(net.Graph, h.opts...)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := s.Steps(context.Background(), 401, net.Feeder); err != nil {
+						b.Fatal(err)
+					}
+					return s, net
+				}
+				s, net := open()
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if s.Sample() >= 1400 {
+						b.StopTimer()
+						s, net = open()
+						b.StartTimer()
+					}
+					if err := net.Feeder.Feed(s.Sample(), s); err != nil {
+						b.Fatal(err)
+					}
+					if err := s.Step(nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
 }

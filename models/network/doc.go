@@ -30,11 +30,35 @@
 // are the default; Options.Notebook follows the notebook's final cell of each
 // step instead (see the README's "Where we differ from the notebook").
 //
+// # Engines
+//
+// Spec.Engine (and Options.Engine) chooses the graph of a step: Fused, the
+// default, puts each population's step (Izhikevich, LIF) and each
+// conductance projection's step in one fused, forward-only op, which the
+// lean executor of package session runs as a few loops; Fine builds the
+// fine-grained graph of gorgonia primitives, to differentiate or inspect.
+// The fused ops repeat the graph's operations in its order, so both give
+// the same bits (TestFusedEqualsFine checks every scenario step by step),
+// and both keep the names below.
+//
+// Projection.Propagation (and Options.Propagation) chooses how spikes reach
+// their targets: Dense multiplies the weights every step; Event adds only
+// the spiking neurons' outgoing weights into per-postsynaptic conductances,
+// one per reversal potential, that decay each step ("NAME/h" in place of
+// "NAME/g"; synapse.EventGroup). The two are equal in exact arithmetic but
+// summed in another order. Auto, the default, decides by the network only:
+// Event for a Sparse projection or one of at least AutoEventPairs pairs
+// under the Fused engine, Dense otherwise; BuiltProjection.Propagation
+// records the choice.
+//
 // # Names
 //
 // The population's state is "net/v", "net/u", "net/fired"; a current input
 // is "in/I"; the Poisson source's input is "in/rate" and its draws the output
-// "in/spikes"; conductances are "syn_in/g" and "syn_rec/g".
+// "in/spikes"; conductances are "syn_in/g" and "syn_rec/g" ("syn_in/h" and
+// "syn_rec/h" when event-driven), and each projection's current is the
+// output "syn_in/I", "syn_rec/I" on every engine (a Spec's projection NAME
+// gives "NAME/I").
 //
 // # Randomness
 //

@@ -176,7 +176,7 @@ func ptr(x float64) *float64 { return &x }
 // Inh) with the options' clock, dtype and seed.
 func (net *Net) spec() Spec {
 	o := net.Options
-	return Spec{DtMs: o.DtMs, Dtype: o.Dtype, Seed: o.Seed, Populations: []Population{{
+	return Spec{DtMs: o.DtMs, Dtype: o.Dtype, Seed: o.Seed, Engine: o.Engine, Populations: []Population{{
 		Name: "net", Model: izhikevich.Neuron{Config: net.Izh, V0: []float64{net.V0}, U0: []float64{net.U0}}, Inh: net.Inh}}}
 }
 
@@ -192,14 +192,17 @@ func (net *Net) addInput(spec *Spec) {
 	spec.Sources = append(spec.Sources, Poisson{Name: "in", N: NIn, RateHz: net.Rates, Window: &win, Stream: net.Input.Stream})
 }
 
-// build adds the scenario's monitors to spec, builds it and fills the
-// net's graph, feeder and synapse configs.
+// build adds the scenario's monitors and propagation to spec, builds it
+// and fills the net's graph, feeder and synapse configs.
 func (net *Net) build(ctx context.Context, spec Spec) error {
 	spec.Monitors = append(spec.Monitors,
 		Monitor{Name: MonitorSpikes, Kind: SpikeEvents, Of: "net"},
 		Monitor{Name: MonitorV, Kind: Trace, Of: "net", Index: net.Record})
 	if net.Input != nil {
 		spec.Monitors = append(spec.Monitors, Monitor{Name: MonitorInput, Kind: CountSpikes, Of: "in"})
+	}
+	for i := range spec.Projections {
+		spec.Projections[i].Propagation = net.Options.Propagation
 	}
 	built, err := spec.BuildContext(ctx)
 	if err != nil {

@@ -15,12 +15,17 @@ import (
 // from parts: the user code a newcomer writes, under 30 lines. The weights
 // are rescaled for LIF cells (see TestLIFStep4Rates).
 func lifStep4(seed uint64, n int) (*network.Network, error) {
+	return lifStep4On(seed, n, network.Fused)
+}
+
+// lifStep4On is lifStep4 built with the engine e.
+func lifStep4On(seed uint64, n int, e network.Engine) (*network.Network, error) {
 	inh, err := network.RandomInh(n, 0.2, seed, 1) // 20 % inhibitory
 	if err != nil {
 		return nil, err
 	}
 	eInh, window := -85.0, stimulus.CourseWindow() // inhibitory reversal (mV); input in 200 < t < 700 ms
-	return network.Spec{DtMs: 0.5, Seed: seed,
+	return network.Spec{DtMs: 0.5, Seed: seed, Engine: e,
 		Populations: []network.Population{{Name: "net", Inh: inh,
 			Model: lif.Neuron{Config: lif.Config{Params: lif.VogelsAbbott(), N: n}}}},
 		Sources: []network.Source{network.Poisson{Name: "in", N: 100, RateHz: []float64{2}, Window: &window}},

@@ -152,6 +152,9 @@ type Options struct {
 	DtMs     float64      // time step (ms); 0 means the scenario's DefaultDtMs
 	Dtype    tensor.Dtype // float64 or float32; the zero value means float64
 	Notebook bool         // follow the notebook's cells instead of the course
+	Engine   Engine       // Fused (the zero value) or Fine: see Spec.Engine
+	// Propagation is every projection's (see Projection.Propagation).
+	Propagation Propagation
 }
 
 // ParseDtype returns the dtype named name ("float64" or "float32") for

@@ -34,11 +34,56 @@ type Spec struct {
 	DtMs  float64      // the clock's step (ms); > 0 and finite
 	Dtype tensor.Dtype // float64 (the zero value) or float32
 	Seed  uint64       // every random draw follows from it (see Projection.Stream)
+	// Engine is the graph made of a step: Fused (the zero value) to
+	// simulate, Fine to differentiate or inspect node by node.
+	Engine Engine
 
 	Populations []Population
 	Sources     []Source
 	Projections []Projection
 	Monitors    []Monitor
+}
+
+// Engine is the graph Build makes of one step. Both compute the same
+// values: the fused ops repeat the fine-grained graph's operations in its
+// order (so the same bits, as models/network's tests check on every
+// scenario).
+type Engine int
+
+const (
+	// Fused (the zero value) adds each population's step as one fused,
+	// forward-only op where its model offers one (graph.Neurons.Fused:
+	// Izhikevich and LIF do), and each conductance projection's step as
+	// one fused op (synapse.Group.FusedStep). The graph cannot be
+	// differentiated; the lean executor of package session runs it with a
+	// handful of loops a step.
+	Fused Engine = iota
+	// Fine adds the fine-grained graph of gorgonia primitives: the graph to
+	// differentiate (BPTT) and to inspect node by node.
+	Fine
+)
+
+// String returns "fused" or "fine".
+func (e Engine) String() string {
+	switch e {
+	case Fused:
+		return "fused"
+	case Fine:
+		return "fine"
+	}
+	return fmt.Sprintf("Engine(%d)", int(e))
+}
+
+// ParseEngine maps "fused" and "fine" to their Engine; anything else is
+// an *OptionError for "engine".
+func ParseEngine(s string) (Engine, error) {
+	switch s {
+	case "fused":
+		return Fused, nil
+	case "fine":
+		return Fine, nil
+	}
+	return 0, optionf("engine", "%q (want fused or fine)", s)
 }
 
 // Population is a named group of neurons of one model. A batched model
@@ -107,6 +152,84 @@ type Projection struct {
 	// default) multiplies with BLAS. Both compute the same sums up to
 	// rounding (a dense row is summed by BLAS, a sparse one in column order).
 	Sparse bool
+	// Propagation is how spikes reach the postsynaptic neurons: Auto (the
+	// zero value; see Propagation), Dense or Event.
+	Propagation Propagation
+}
+
+// Propagation is how a projection delivers its presynaptic spikes.
+type Propagation int
+
+const (
+	// Auto chooses by the network alone, never by the machine: Event when
+	// the Spec's Engine is Fused and the projection is stored Sparse or has
+	// at least AutoEventPairs (pre × post) pairs; Dense otherwise (so the
+	// graph of the Fine engine stays differentiable).
+	Auto Propagation = iota
+	// Dense multiplies the weight matrix by the presynaptic conductances
+	// (or spikes) every step: O(post × pre) a step (O(synapses) when
+	// Sparse). It is the fine-grained graph's arithmetic, differentiable.
+	Dense
+	// Event adds only the spiking neurons' outgoing weights, into
+	// per-postsynaptic conductances (one per reversal potential) that decay
+	// each step (synapse.EventGroup, ops.ConductanceEvent), or into the
+	// current of a CurrentPulse projection (ops.SparseMatVec over Wᵀ, which
+	// skips silent neurons): O(post × reversal potentials + the spikes'
+	// synapses) a step. Equal to Dense in exact arithmetic, summed in
+	// another order: spike trains agree in distribution, not spike for
+	// spike. Forward only.
+	Event
+)
+
+// AutoEventPairs is the size (pre × post pairs) from which Auto
+// propagates event by event: 2^22, a 2048 × 2048 matrix (32 MiB of float64
+// weights, a dense product of several ms a step). Below it Auto keeps
+// Dense, whose sums are the fine-grained graph's bit for bit; the
+// scenarios at their default sizes (n = 1000) stay below it, so their
+// outputs keep the bits of the fine graph. Event is faster well below this
+// size when activity is sparse (see BenchmarkStep): choose it explicitly.
+const AutoEventPairs = 1 << 22
+
+// String returns "auto", "dense" or "event".
+func (p Propagation) String() string {
+	switch p {
+	case Auto:
+		return "auto"
+	case Dense:
+		return "dense"
+	case Event:
+		return "event"
+	}
+	return fmt.Sprintf("Propagation(%d)", int(p))
+}
+
+// ParsePropagation maps "auto", "dense" and "event" to their Propagation;
+// anything else is an *OptionError for "propagation".
+func ParsePropagation(s string) (Propagation, error) {
+	switch s {
+	case "auto":
+		return Auto, nil
+	case "dense":
+		return Dense, nil
+	case "event":
+		return Event, nil
+	}
+	return 0, optionf("propagation", "%q (want auto, dense or event)", s)
+}
+
+// resolve returns the propagation of a projection of nPre × nPost pairs
+// under engine: Dense or Event.
+func (p Propagation) resolve(engine Engine, sparse bool, nPre, nPost int) (Propagation, error) {
+	switch p {
+	case Dense, Event:
+		return p, nil
+	case Auto:
+		if engine == Fused && (sparse || uint64(nPre)*uint64(nPost) >= AutoEventPairs) {
+			return Event, nil
+		}
+		return Dense, nil
+	}
+	return 0, optionf("Propagation", "%d is unknown (want Auto, Dense or Event)", int(p))
 }
 
 // MonitorKind is what a monitor records.
@@ -173,6 +296,9 @@ type BuiltProjection struct {
 	W []float64
 	// CSR is the weight matrix of a sparse projection.
 	CSR *ops.CSR
+	// Propagation is how the projection was built: Dense or Event (Auto
+	// resolved).
+	Propagation Propagation
 }
 
 // BuiltMonitor is a monitor resolved to a node name.
@@ -204,6 +330,9 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 	}
 	if !(s.DtMs > 0) || math.IsInf(s.DtMs, 0) {
 		return nil, optionf("DtMs", "%v ms must be > 0 and finite", s.DtMs)
+	}
+	if s.Engine != Fused && s.Engine != Fine {
+		return nil, optionf("Engine", "%d is unknown (want Fused or Fine)", int(s.Engine))
 	}
 	if s.Dtype == (tensor.Dtype{}) {
 		s.Dtype = tensor.Float64
@@ -336,7 +465,11 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 		if err != nil {
 			return nil, wrapOption(field+".DelaySteps", err)
 		}
-		bp := BuiltProjection{Name: p.Name, Synapses: nnz, CSR: csr}
+		prop, err := p.Propagation.resolve(s.Engine, p.Sparse, preN, post.n)
+		if err != nil {
+			return nil, wrapOption(field, err)
+		}
+		bp := BuiltProjection{Name: p.Name, Synapses: nnz, CSR: csr, Propagation: prop}
 		var current *graph.Node
 		switch syn := p.Synapse.(type) {
 		case Conductance:
@@ -351,18 +484,48 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 			if err := cfg.Validate(); err != nil {
 				return nil, wrapOption(field+".Synapse", err)
 			}
+			if prop == Event {
+				eg, err := synapse.DeclareEvent(b, cfg)
+				if err != nil {
+					return nil, wrapOption(field, err)
+				}
+				hNext, i, err := eg.Step(b, eg.H, spikes, post.cells.V)
+				if err != nil {
+					return nil, wrapOption(field, err)
+				}
+				b.SetNext(eg.H, hNext)
+				current, bp.Conductance = i, &cfg
+				break
+			}
 			grp, err := synapse.Declare(b, cfg)
 			if err != nil {
 				return nil, wrapOption(field, err)
 			}
-			gNext, i, err := grp.Step(b, grp.G, spikes, post.cells.V)
+			step := grp.Step
+			if s.Engine == Fused {
+				step = grp.FusedStep
+			}
+			gNext, i, err := step(b, grp.G, spikes, post.cells.V)
 			if err != nil {
 				return nil, wrapOption(field, err)
 			}
 			b.SetNext(grp.G, gNext)
 			current, bp.Conductance = i, &cfg
 		case CurrentPulse:
-			if csr != nil {
+			if prop == Event {
+				m := csr
+				if m == nil {
+					if m, err = ops.FromDense(post.n, preN, w); err != nil {
+						return nil, wrapOption(field, err)
+					}
+					bp.W = w
+				}
+				out, err := m.Transpose()
+				if err != nil {
+					return nil, wrapOption(field, err)
+				}
+				current = b.Apply(ops.SparseMatVec{W: out, Transposed: true}, spikes)
+			} else if csr != nil {
 				current = b.Apply(ops.SparseMatVec{W: csr}, spikes)
 			} else {
 				wn := b.Param("W", w, post.n, preN)
@@ -371,6 +534,7 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 		default:
 			return nil, optionf(field+".Synapse", "%T is not Conductance or CurrentPulse", p.Synapse)
 		}
+		b.Output("I", current) // readable on every engine: session.Value("NAME/I")
 		if err := b.Err(); err != nil {
 			return nil, wrapOption(field, err)
 		}
@@ -388,7 +552,11 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 			}
 			in = p.b.Add(in, x)
 		}
-		if err := p.cells.Advance(in); err != nil {
+		advance := p.cells.Advance
+		if s.Engine == Fused && p.cells.Fused != nil {
+			advance = p.cells.Fused
+		}
+		if err := advance(in); err != nil {
 			return nil, wrapOption(fmt.Sprintf("Populations[%d].Model", i), err)
 		}
 	}

@@ -16,7 +16,9 @@
 //
 // The state is g [n_pre]; Step returns the next g and the current I [n_post].
 // OrderNotebookNeat follows the seed notebook's cell In [12] instead: the
-// (W g) .* v term uses g before this step's spikes.
+// (W g) .* v term uses g before this step's spikes. FusedStep adds the same
+// step as one fused, forward-only op (ops.Conductance) that gives Step's
+// bits.
 //
 // # Error handling
 //
@@ -200,4 +202,115 @@ func (s *Group) matVec(b *graph.Builder, x *graph.Node) *graph.Node {
 		return b.Apply(ops.SparseMatVec{W: s.Sparse}, x)
 	}
 	return b.MatVec(s.w, x)
+}
+
+// FusedOp returns the fused op of the group's step (ops.Conductance).
+func (s *Group) FusedOp() ops.Conductance {
+	return ops.Conductance{W: s.Sparse, Decay: s.Decay(), ZeroE: s.zeroE, Neat: s.Order == OrderNotebookNeat}
+}
+
+// FusedStep adds the same step as Step as one fused, forward-only op
+// (ops.Conductance, whose loop computes Step's operations in Step's order
+// with the same BLAS call, so the same bits) and two views of its packed
+// output, and returns the next g and the current I. Use it to simulate;
+// differentiate the graph of Step.
+func (s *Group) FusedStep(b *graph.Builder, g, pre, v *graph.Node) (gNext, i *graph.Node, err error) {
+	if s == nil || b == nil {
+		return nil, nil, errors.New("synapse: FusedStep: nil group or builder")
+	}
+	in := []*graph.Node{g, pre, v}
+	if s.Sparse == nil {
+		in = append(in, s.w)
+	}
+	if !s.zeroE {
+		in = append(in, s.e)
+	}
+	packed := b.Apply(s.FusedOp(), in...)
+	gNext = b.Apply(ops.Part{Offset: 0, Len: s.NPre}, packed)
+	i = b.Apply(ops.Part{Offset: s.NPre, Len: s.NPost}, packed)
+	if err := b.Err(); err != nil {
+		return nil, nil, fmt.Errorf("synapse: fused step %q: %w", b.Name(""), err)
+	}
+	return gNext, i, nil
+}
+
+// EventGroup is a synapse group propagated event by event
+// (ops.ConductanceEvent): instead of g per presynaptic train it keeps, per
+// postsynaptic neuron and reversal potential, the conductance
+// h[k][j] = Σ_{p in class k} W[j][p]·g[p], and adds a presynaptic neuron's
+// outgoing weights only when it spikes. The current equals Step's
+// W(g.*E) − (W g).*v in exact arithmetic but is summed in another order
+// (so not bit for bit), and a step costs O(K·NPost + the spiking neurons'
+// synapses) instead of O(NPost·NPre). It is forward only.
+type EventGroup struct {
+	Config
+	// H is the state [K·NPost], class-major: H[k·NPost + j] is neuron j's
+	// conductance of reversal potential E[k] (units of W·g).
+	H *graph.Node
+	// Classes are the distinct reversal potentials (mV), in order of first
+	// appearance in Config.E: K = len(Classes).
+	Classes []float64
+	op      ops.ConductanceEvent
+}
+
+// DeclareEvent adds the state "h" (zeros) of an event-driven group to b's
+// scope. The weights (W or Sparse) are transposed once into outgoing rows
+// per presynaptic train (explicit zeros dropped). A nil builder or a bad
+// config is an error, and nothing is added.
+func DeclareEvent(b *graph.Builder, cfg Config) (*EventGroup, error) {
+	if b == nil {
+		return nil, errors.New("synapse: DeclareEvent: nil builder")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	w := cfg.Sparse
+	if w == nil {
+		var err error
+		if w, err = ops.FromDense(cfg.NPost, cfg.NPre, cfg.W); err != nil {
+			return nil, fmt.Errorf("synapse: DeclareEvent: %w", err)
+		}
+	}
+	out, err := w.Transpose()
+	if err != nil {
+		return nil, fmt.Errorf("synapse: DeclareEvent: %w", err)
+	}
+	s := &EventGroup{Config: cfg}
+	class := make([]int32, cfg.NPre)
+	index := map[float64]int32{}
+	for p, e := range cfg.E {
+		k, ok := index[e]
+		if !ok {
+			k = int32(len(s.Classes))
+			index[e] = k
+			s.Classes = append(s.Classes, e)
+		}
+		class[p] = k
+	}
+	s.op = ops.ConductanceEvent{S: &ops.EventSynapses{Out: out, Class: class, E: s.Classes}, Decay: cfg.Decay(), Neat: cfg.Order == OrderNotebookNeat}
+	s.H = b.State("h", []float64{0}, len(s.Classes)*cfg.NPost)
+	if err := b.Err(); err != nil {
+		return nil, fmt.Errorf("synapse: declare event %q: %w", b.Name(""), err)
+	}
+	return s, nil
+}
+
+// Op returns the group's op.
+func (s *EventGroup) Op() ops.ConductanceEvent { return s.op }
+
+// Step adds one event-driven step: with presynaptic spikes pre [NPre] and
+// postsynaptic potential v [NPost] it returns the next h and the current I
+// [NPost]. A nil group or builder is an error.
+func (s *EventGroup) Step(b *graph.Builder, h, pre, v *graph.Node) (hNext, i *graph.Node, err error) {
+	if s == nil || b == nil {
+		return nil, nil, errors.New("synapse: EventGroup.Step: nil group or builder")
+	}
+	k := len(s.Classes)
+	packed := b.Apply(s.op, h, pre, v)
+	hNext = b.Apply(ops.Part{Offset: 0, Len: k * s.NPost}, packed)
+	i = b.Apply(ops.Part{Offset: k * s.NPost, Len: s.NPost}, packed)
+	if err := b.Err(); err != nil {
+		return nil, nil, fmt.Errorf("synapse: event step %q: %w", b.Name(""), err)
+	}
+	return hNext, i, nil
 }

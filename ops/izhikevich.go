@@ -1,0 +1,378 @@
+package ops
+
+import (
+	"fmt"
+	"hash"
+	"math"
+
+	"github.com/chewxy/hm"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// IzhikevichScheme is the order of operations of one Izhikevich step; the
+// values mirror models/izhikevich's Scheme, whose doc gives each order.
+type IzhikevichScheme int
+
+// The schemes of models/izhikevich, in its order.
+const (
+	IzhikevichCourse IzhikevichScheme = iota
+	IzhikevichNotebookReset
+	IzhikevichNotebookHost
+	IzhikevichFigure
+	IzhikevichNetM
+)
+
+// IzhikevichStep is a fused, forward-only gorgonia Op: one step of a
+// population of Izhikevich neurons under Scheme, in one loop over the
+// neurons. Its inputs are the vectors (v, u, fired, a, b, c, d) and, when
+// Input is set, the input current i, all of one length n and dtype; its
+// output is the packed vector (v', u', fired') of 3n elements (take them
+// out with Part).
+//
+// It computes, per neuron, exactly the operations models/izhikevich's
+// Population.Step adds to the graph, in the same order and dtype, each
+// product rounded before it is added (no fused multiply-add), and the
+// constants rounded to the dtype as the graph's constants are: its results
+// equal the fine-grained graph's bit for bit. The spike test compares in
+// float64 (v >= VPeak; v > VPeak for IzhikevichFigure), as ops.Spike does.
+type IzhikevichStep struct {
+	Scheme     IzhikevichScheme
+	K2, K1, K0 float64 // dv/dt = K2 v² + K1 v + K0 − u + I
+	VU, KU     float64 // du/dt = a (b (v − VU) − KU u); unused when StandardU
+	StandardU  bool    // du/dt = a (b v − u), as the graph builds it then
+	DtMs       float64 // time step (ms); > 0
+	VPeak      float64 // spike cut-off (mV)
+	Input      bool    // the op takes the input current as its 8th input
+}
+
+var izhNames = []string{"v", "u", "fired", "a", "b", "c", "d", "i"}
+
+// Validate reports a known Scheme, finite coefficients and DtMs > 0.
+func (op IzhikevichStep) Validate() error {
+	if op.Scheme < IzhikevichCourse || op.Scheme > IzhikevichNetM {
+		return fmt.Errorf("ops: IzhikevichStep: Scheme %d is unknown", int(op.Scheme))
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"K2", op.K2}, {"K1", op.K1}, {"K0", op.K0}, {"VU", op.VU}, {"KU", op.KU}, {"VPeak", op.VPeak}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return fmt.Errorf("ops: IzhikevichStep: %s (%v) is not finite", f.name, f.v)
+		}
+	}
+	if !(op.DtMs > 0) || math.IsInf(op.DtMs, 0) {
+		return fmt.Errorf("ops: IzhikevichStep: DtMs (%v) must be > 0 and finite", op.DtMs)
+	}
+	return nil
+}
+
+// Arity returns 7, or 8 with Input.
+func (op IzhikevichStep) Arity() int {
+	if op.Input {
+		return 8
+	}
+	return 7
+}
+
+// Type returns a → … → a.
+func (op IzhikevichStep) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	ts := make([]hm.Type, op.Arity()+1)
+	for i := range ts {
+		ts[i] = a
+	}
+	return hm.NewFnType(ts...)
+}
+
+// InferShape returns (3n) for inputs of shape (n).
+func (op IzhikevichStep) InferShape(inputs ...gorgonia.DimSizer) (tensor.Shape, error) {
+	n, err := op.size(inputs)
+	if err != nil {
+		return nil, err
+	}
+	return tensor.Shape{3 * n}, nil
+}
+
+// Do computes the step into a new vector.
+func (op IzhikevichStep) Do(inputs ...gorgonia.Value) (gorgonia.Value, error) {
+	return op.do(nil, inputs)
+}
+
+// ReturnsPtr returns false.
+func (op IzhikevichStep) ReturnsPtr() bool { return false }
+
+// CallsExtern returns false.
+func (op IzhikevichStep) CallsExtern() bool { return false }
+
+// OverwritesInput returns -1.
+func (op IzhikevichStep) OverwritesInput() int { return -1 }
+
+// WriteHash writes a type tag and every field.
+func (op IzhikevichStep) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "ops.IzhikevichStep{%d", int(op.Scheme))
+	for _, x := range []float64{op.K2, op.K1, op.K0, op.VU, op.KU, op.DtMs, op.VPeak} {
+		fmt.Fprintf(h, ",%016x", math.Float64bits(x))
+	}
+	fmt.Fprintf(h, ",%t,%t}", op.StandardU, op.Input)
+}
+
+// Hashcode returns the 32-bit FNV-1a hash of WriteHash's output.
+func (op IzhikevichStep) Hashcode() uint32 { return hashOf(op) }
+
+// String returns e.g. "IzhikevichStep{scheme=0,dt=0.5,peak=35}".
+func (op IzhikevichStep) String() string {
+	return fmt.Sprintf("IzhikevichStep{scheme=%d,dt=%g,peak=%g}", int(op.Scheme), op.DtMs, op.VPeak)
+}
+
+// UsePreallocDo computes the step into prealloc, a vector of 3n elements
+// that shares no memory with the inputs. It does not allocate.
+func (op IzhikevichStep) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia.Value) (gorgonia.Value, error) {
+	if prealloc == nil {
+		return nil, fmt.Errorf("ops: %v: nil preallocated value", op)
+	}
+	return op.do(prealloc, inputs)
+}
+
+// Kernel checks the buffers once and returns the step as a closure over
+// them, for the lean executor of package session.
+func (op IzhikevichStep) Kernel(out gorgonia.Value, in []gorgonia.Value) (func() error, error) {
+	if out == nil {
+		return nil, fmt.Errorf("ops: %v: nil output", op)
+	}
+	x, o, err := op.check(out, in)
+	if err != nil {
+		return nil, err
+	}
+	return func() error { op.run(x, o); return nil }, nil
+}
+
+// DiffWRT returns all false: the op is forward only.
+func (op IzhikevichStep) DiffWRT(inputs int) []bool { return make([]bool, max(inputs, 0)) }
+
+// SymDiff returns ErrForwardOnly.
+func (op IzhikevichStep) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
+	return nil, fmt.Errorf("%w: %v", ErrForwardOnly, op)
+}
+
+func (op IzhikevichStep) names() []string { return izhNames[:op.Arity()] }
+
+func (op IzhikevichStep) lens(n int) []int {
+	l := make([]int, op.Arity())
+	for i := range l {
+		l[i] = n
+	}
+	return l
+}
+
+func (op IzhikevichStep) size(inputs []gorgonia.DimSizer) (int, error) {
+	if err := op.Validate(); err != nil {
+		return 0, err
+	}
+	if len(inputs) != op.Arity() {
+		return 0, fmt.Errorf("ops: %v: got %d shapes, want %d", op, len(inputs), op.Arity())
+	}
+	s, err := shapeOf(inputs[0], op.String())
+	if err != nil {
+		return 0, err
+	}
+	if len(s) != 1 {
+		return 0, fmt.Errorf("ops: %v: v has shape %v, want a vector", op, s)
+	}
+	return s[0], vectorShapes(op, inputs, op.names(), op.lens(s[0]))
+}
+
+func (op IzhikevichStep) checkChildren(children []*gorgonia.Node) error {
+	if err := op.Validate(); err != nil {
+		return err
+	}
+	if len(children) != op.Arity() {
+		return fmt.Errorf("ops: %v: got %d children, want %d", op, len(children), op.Arity())
+	}
+	s := children[0].Shape()
+	if len(s) != 1 {
+		return fmt.Errorf("ops: %v: v has shape %v, want a vector", op, s)
+	}
+	return vectorChildren(op, children, op.names(), op.lens(s[0]))
+}
+
+// check validates the op, the inputs and the output (nil: allocate one).
+func (op IzhikevichStep) check(out gorgonia.Value, inputs []gorgonia.Value) ([]floatView, floatView, error) {
+	if err := op.Validate(); err != nil {
+		return nil, floatView{}, err
+	}
+	if len(inputs) != op.Arity() {
+		return nil, floatView{}, arityError(op, len(inputs))
+	}
+	if err := nilInput(op, inputs); err != nil {
+		return nil, floatView{}, err
+	}
+	n := inputs[0].Shape().TotalSize()
+	x, err := vectors(op, inputs, op.names(), op.lens(n))
+	if err != nil {
+		return nil, floatView{}, err
+	}
+	if out == nil {
+		return x, floatView{}, nil
+	}
+	_, o, err := packedOut(op, out, x[0].dt, 3*n)
+	if err != nil {
+		return nil, floatView{}, err
+	}
+	if anyOverlap(o, x) {
+		return nil, floatView{}, fmt.Errorf("ops: %v: the output shares memory with an input", op)
+	}
+	return x, o, nil
+}
+
+func (op IzhikevichStep) do(prealloc gorgonia.Value, inputs []gorgonia.Value) (gorgonia.Value, error) {
+	x, o, err := op.check(prealloc, inputs)
+	if err != nil {
+		return nil, err
+	}
+	out := prealloc
+	if out == nil {
+		if out, o, err = packedOut(op, nil, x[0].dt, 3*x[0].len()); err != nil {
+			return nil, err
+		}
+	}
+	op.run(x, o)
+	return out, nil
+}
+
+func (op IzhikevichStep) run(x []floatView, o floatView) {
+	if o.dt == tensor.Float32 {
+		var in []float32
+		if op.Input {
+			in = x[7].f32
+		}
+		izhLoop(op, x[0].f32, x[1].f32, x[2].f32, x[3].f32, x[4].f32, x[5].f32, x[6].f32, in, o.f32)
+		return
+	}
+	var in []float64
+	if op.Input {
+		in = x[7].f64
+	}
+	izhLoop(op, x[0].f64, x[1].f64, x[2].f64, x[3].f64, x[4].f64, x[5].f64, x[6].f64, in, o.f64)
+}
+
+// izhK holds the step's constants in the dtype T, rounded as the graph's
+// constants are (half = DtMs/2 in float64, then rounded).
+type izhK[T float32 | float64] struct {
+	k2, k1, k0, vu, ku, dt, half, peak T
+	th                                 float64
+	strict, std                        bool
+}
+
+// drive is b v − u, or b (v − VU) − KU u.
+func (k *izhK[T]) drive(b, v, u T) T {
+	if k.std {
+		return T(b*v) - u
+	}
+	return T(b*(v-k.vu)) - T(k.ku*u)
+}
+
+// dvCourse is ((K2 v + K1) v + K0) − u, as Population.euler builds it.
+func (k *izhK[T]) dvCourse(v, u T) T {
+	t := T(k.k2*v) + k.k1
+	return (T(t*v) + k.k0) - u
+}
+
+// dvFigure is ((K2 (v v) + K1 v) + K0) − u, as dvFigure builds it.
+func (k *izhK[T]) dvFigure(v, u T) T {
+	return ((T(k.k2*T(v*v)) + T(k.k1*v)) + k.k0) - u
+}
+
+// spike is ops.Spike's test, in float64.
+func (k *izhK[T]) spike(x T) bool {
+	y := float64(x)
+	return y > k.th || (!k.strict && y == k.th)
+}
+
+// izhLoop writes (v', u', fired') into out (3n). Every product is rounded
+// to T before it is added (the conversions T(...) forbid fused
+// multiply-adds), so the loop computes the graph's bits.
+func izhLoop[T float32 | float64](op IzhikevichStep, v, u, f, a, b, c, d, in, out []T) {
+	k := izhK[T]{k2: T(op.K2), k1: T(op.K1), k0: T(op.K0), vu: T(op.VU), ku: T(op.KU),
+		dt: T(op.DtMs), half: T(op.DtMs / 2), peak: T(op.VPeak), th: op.VPeak,
+		strict: op.Scheme == IzhikevichFigure, std: op.StandardU}
+	n := len(v)
+	vo, uo, fo := out[:n], out[n:2*n], out[2*n:3*n]
+	u, f, a, b, c, d = u[:n], f[:n], a[:n], b[:n], c[:n], d[:n]
+	input := func(j int, dv T) T {
+		if in != nil {
+			return dv + in[j]
+		}
+		return dv
+	}
+	// euler is Population.euler: (v + dt·dv, u + dt·(a·drive)).
+	euler := func(j int, vj, uj T) (T, T) {
+		dv := input(j, k.dvCourse(vj, uj))
+		return vj + T(k.dt*dv), uj + T(k.dt*T(a[j]*k.drive(b[j], vj, uj)))
+	}
+	clip := func(j int, vj T) {
+		fired := k.spike(vj)
+		fo[j], vo[j] = 0, vj
+		if fired {
+			fo[j], vo[j] = 1, k.peak
+		}
+	}
+	switch op.Scheme {
+	case IzhikevichCourse:
+		for j := range vo {
+			vE, uE := euler(j, v[j], u[j])
+			if f[j] != 0 {
+				vE, uE = c[j], u[j]+d[j]
+			}
+			uo[j] = uE
+			clip(j, vE)
+		}
+	case IzhikevichNotebookReset:
+		for j := range vo {
+			vIn, uIn := v[j], u[j]
+			if f[j] != 0 {
+				vIn, uIn = c[j], u[j]+d[j]
+			}
+			vE, uE := euler(j, vIn, uIn)
+			uo[j] = uE
+			clip(j, vE)
+		}
+	case IzhikevichNotebookHost:
+		for j := range vo {
+			vIn := v[j]
+			if f[j] != 0 {
+				vIn = c[j]
+			}
+			vE, uE := euler(j, vIn, u[j])
+			clip(j, vE)
+			if fo[j] != 0 {
+				uE = u[j] + d[j]
+			}
+			uo[j] = uE
+		}
+	case IzhikevichFigure:
+		for j := range vo {
+			vIn, uIn := v[j], u[j]
+			if f[j] != 0 {
+				vIn, uIn = c[j], u[j]+d[j]
+			}
+			vE := vIn + T(k.dt*input(j, k.dvFigure(vIn, uIn)))
+			uo[j] = uIn + T(T(k.dt*a[j])*k.drive(b[j], vE, uIn))
+			clip(j, vE)
+		}
+	case IzhikevichNetM:
+		for j := range vo {
+			vIn, uIn := v[j], u[j]
+			if f[j] != 0 {
+				vIn, uIn = c[j], u[j]+d[j]
+			}
+			v1 := vIn + T(k.half*input(j, k.dvFigure(vIn, uIn)))
+			v2 := v1 + T(k.half*input(j, k.dvFigure(v1, uIn)))
+			uo[j] = uIn + T(T(k.dt*a[j])*k.drive(b[j], v2, uIn))
+			fo[j], vo[j] = 0, v2
+			if k.spike(v2) {
+				fo[j] = 1
+			}
+		}
+	}
+}
