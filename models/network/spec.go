@@ -469,6 +469,15 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 		if err != nil {
 			return nil, wrapOption(field, err)
 		}
+		// The fused and event-driven ops take vectors: a batched population
+		// ([batch, n]) runs its projections on the fine-grained graph.
+		batched := len(spikes.Shape()) == 2 || len(post.cells.V.Shape()) == 2
+		if batched && prop == Event {
+			if p.Propagation == Event {
+				return nil, optionf(field+".Propagation", "event propagation takes unbatched populations; a batched one runs dense")
+			}
+			prop = Dense
+		}
 		bp := BuiltProjection{Name: p.Name, Synapses: nnz, CSR: csr, Propagation: prop}
 		var current *graph.Node
 		switch syn := p.Synapse.(type) {
@@ -502,7 +511,7 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 				return nil, wrapOption(field, err)
 			}
 			step := grp.Step
-			if s.Engine == Fused {
+			if s.Engine == Fused && !batched {
 				step = grp.FusedStep
 			}
 			gNext, i, err := step(b, grp.G, spikes, post.cells.V)
