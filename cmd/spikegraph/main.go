@@ -200,7 +200,7 @@ func report(stderr io.Writer, cmd string, err error) int {
 // options (the scenario, a Spec field) keep their names.
 func flagName(option string) string {
 	switch option {
-	case "n", "dt", "duration", "notebook", "dtype":
+	case "n", "dt", "duration", "notebook", "dtype", "engine", "synapses":
 		return "--" + option
 	}
 	return option

@@ -41,6 +41,12 @@ func runFlagsHelp() string {
                     writes DIR/<time stamp>-seed<N>/ and DIR/latest points to
                     the newest complete one
   --name NAME       the run folder's name instead of the time stamp
+  --synapses S      auto, dense or event (default auto: event-driven for
+                    projections of 65,536 pairs or more, dense below and for
+                    --notebook); written into summary.json
+  --engine E        fused (default: one op per population and projection) or
+                    fine (gorgonia primitives, the graph to inspect); both
+                    compute the same values
 
 ` + scenarioRules()
 }
@@ -97,6 +103,8 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	out := fs.String("out", "", "")
 	name := fs.String("name", "", "")
 	format := fs.String("format", "names", "")
+	synapses := fs.String("synapses", "auto", "")
+	engine := fs.String("engine", "fused", "")
 	pos, set, err := parseFlags(fs, args)
 	if err != nil {
 		return nil, err
@@ -138,6 +146,12 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	if o.Dtype, err = network.ParseDtype(dtName); err != nil {
 		return nil, err
 	}
+	if o.Propagation, err = network.ParsePropagation(*synapses); err != nil {
+		return nil, err
+	}
+	if o.Engine, err = network.ParseEngine(*engine); err != nil {
+		return nil, err
+	}
 	plan, err := sim.PlanScenario(scenario, o, *duration)
 	if err != nil {
 		return nil, err
@@ -156,31 +170,34 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 // summary is summary.json (outdir.Finish adds "status" first). The keys
 // listed in the README never change name.
 type summary struct {
-	RunID        string   `json:"run_id"`
-	Version      string   `json:"version"`
-	Command      string   `json:"command"`
-	Error        string   `json:"error,omitempty"` // why a run that is not complete stopped
-	Scenario     string   `json:"scenario"`
-	Semantics    string   `json:"semantics"`
-	N            int      `json:"n"`
-	NExc         int      `json:"n_exc"`
-	NInh         int      `json:"n_inh"`
-	DtMs         float64  `json:"dt_ms"`
-	DurationMs   float64  `json:"duration_ms"`
-	Steps        int      `json:"steps"`         // steps run
-	StepsPlanned int      `json:"steps_planned"` // steps asked for (duration / dt)
-	Seed         uint64   `json:"seed"`
-	Dtype        string   `json:"dtype"`
-	Spikes       int      `json:"spikes"`
-	SpikesExc    int      `json:"spikes_exc"`
-	SpikesInh    int      `json:"spikes_inh"`
-	RateExcHz    *float64 `json:"rate_exc_hz"`
-	RateInhHz    *float64 `json:"rate_inh_hz"`
-	InputSpikes  int64    `json:"input_spikes"`
-	WallS        float64  `json:"wall_s"`
-	StepsPerS    float64  `json:"steps_per_s"`
-	Recorded     []int    `json:"recorded_neurons"`
-	Files        []string `json:"files"`
+	RunID   string `json:"run_id"`
+	Version string `json:"version"`
+	Command string `json:"command"`
+	Error   string `json:"error,omitempty"` // why a run that is not complete stopped
+	Engine  string `json:"engine"`          // fused or fine
+	// Synapses is each projection's propagation (dense or event), by name.
+	Synapses     map[string]string `json:"synapses"`
+	Scenario     string            `json:"scenario"`
+	Semantics    string            `json:"semantics"`
+	N            int               `json:"n"`
+	NExc         int               `json:"n_exc"`
+	NInh         int               `json:"n_inh"`
+	DtMs         float64           `json:"dt_ms"`
+	DurationMs   float64           `json:"duration_ms"`
+	Steps        int               `json:"steps"`         // steps run
+	StepsPlanned int               `json:"steps_planned"` // steps asked for (duration / dt)
+	Seed         uint64            `json:"seed"`
+	Dtype        string            `json:"dtype"`
+	Spikes       int               `json:"spikes"`
+	SpikesExc    int               `json:"spikes_exc"`
+	SpikesInh    int               `json:"spikes_inh"`
+	RateExcHz    *float64          `json:"rate_exc_hz"`
+	RateInhHz    *float64          `json:"rate_inh_hz"`
+	InputSpikes  int64             `json:"input_spikes"`
+	WallS        float64           `json:"wall_s"`
+	StepsPerS    float64           `json:"steps_per_s"`
+	Recorded     []int             `json:"recorded_neurons"`
+	Files        []string          `json:"files"`
 	// Rhythm is the spectrum peaks of a scenario whose rhythms matter
 	// (izhikevich2003; see rate.csv, spectrum.csv).
 	Rhythm *rhythm `json:"rhythm,omitempty"`
@@ -219,7 +236,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	clearLine()
 	sum := &summary{RunID: od.ID(), Version: versionString(), Command: c.command, Scenario: c.plan.Scenario.Name,
 		Semantics: c.plan.Scenario.Semantics, DtMs: c.plan.Options.DtMs, DurationMs: c.plan.DurationMs,
-		StepsPlanned: c.plan.Steps, Seed: c.plan.Options.Seed, Dtype: c.plan.Options.Dtype.String(), N: c.plan.Options.N}
+		StepsPlanned: c.plan.Steps, Seed: c.plan.Options.Seed, Dtype: c.plan.Options.Dtype.String(), N: c.plan.Options.N,
+		Engine: c.plan.Options.Engine.String()}
 	if c.plan.Options.Notebook {
 		sum.Semantics = "notebook"
 	}
@@ -288,6 +306,10 @@ func write(ctx context.Context, od *outdir.Run, p sim.Plan, net *network.Net, re
 		return fmt.Errorf("scenario %s: no population \"net\" or no %q and %q monitors", p.Scenario.Name, network.MonitorSpikes, network.MonitorV)
 	}
 	sum.N, sum.NExc, sum.NInh = pop.N, pop.NExc, pop.NInh
+	sum.Synapses = map[string]string{}
+	for _, pr := range net.Network.Projections {
+		sum.Synapses[pr.Name] = pr.Propagation.String()
+	}
 	sum.DtMs, sum.Steps = res.DtMs, res.Steps
 	sum.Spikes, sum.SpikesExc, sum.SpikesInh = pop.Spikes, pop.SpikesExc, pop.SpikesInh
 	sum.RateExcHz, sum.RateInhHz = pop.RateExcHz, pop.RateInhHz

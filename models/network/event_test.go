@@ -30,15 +30,32 @@ func withProjections(t testing.TB, f func(o *network.Options)) []scenarioCase {
 // TestPropagationChoice pins the Auto rule (the network alone decides) and
 // that the choice is recorded per projection.
 func TestPropagationChoice(t *testing.T) {
-	// The scenarios at their default size stay dense under Auto.
+	// Under Auto, a projection of AutoEventPairs pairs or more is event
+	// driven: every projection of the scenarios at their default size but
+	// Step 2's 100 x 1; the notebook's runs stay dense (tf.matmul).
 	for _, k := range []network.Kind{network.Synaptic, network.Uncoupled, network.Recurrent, network.Ring, network.Izhikevich2003} {
 		net, err := network.New(k, network.Options{Seed: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
+		want := network.Event
+		if k == network.Synaptic {
+			want = network.Dense
+		}
 		for _, p := range net.Network.Projections {
-			if p.Propagation != network.Dense {
-				t.Errorf("%v: %s: %v under Auto at the default size, want dense", k, p.Name, p.Propagation)
+			if p.Propagation != want {
+				t.Errorf("%v: %s: %v under Auto at the default size, want %v", k, p.Name, p.Propagation, want)
+			}
+		}
+		if k <= network.Recurrent {
+			nb, err := network.New(k, network.Options{Seed: 1, Notebook: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range nb.Network.Projections {
+				if p.Propagation != network.Dense {
+					t.Errorf("%v --notebook: %s: %v under Auto, want dense", k, p.Name, p.Propagation)
+				}
 			}
 		}
 		o := network.Options{Seed: 1, N: 200, Propagation: network.Event}

@@ -201,8 +201,14 @@ func (net *Net) build(ctx context.Context, spec Spec) error {
 	if net.Input != nil {
 		spec.Monitors = append(spec.Monitors, Monitor{Name: MonitorInput, Kind: CountSpikes, Of: "in"})
 	}
+	prop := net.Options.Propagation
+	if net.Options.Notebook && prop == Auto {
+		// The notebook computes W·g with tf.matmul: its port runs dense,
+		// which also keeps the notebook's outputs bit for bit.
+		prop = Dense
+	}
 	for i := range spec.Projections {
-		spec.Projections[i].Propagation = net.Options.Propagation
+		spec.Projections[i].Propagation = prop
 	}
 	built, err := spec.BuildContext(ctx)
 	if err != nil {

@@ -22,7 +22,7 @@ func TestRingMatchesReference(t *testing.T) {
 	for _, seed := range []uint64{1, 2} {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			t.Parallel()
-			net, err := network.New(network.Ring, network.Options{Seed: seed})
+			net, err := network.New(network.Ring, network.Options{Seed: seed, Propagation: network.Dense}) // the reference's per-train g
 			if err != nil {
 				t.Fatal(err)
 			}

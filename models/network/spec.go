@@ -182,13 +182,15 @@ const (
 )
 
 // AutoEventPairs is the size (pre × post pairs) from which Auto
-// propagates event by event: 2^22, a 2048 × 2048 matrix (32 MiB of float64
-// weights, a dense product of several ms a step). Below it Auto keeps
-// Dense, whose sums are the fine-grained graph's bit for bit; the
-// scenarios at their default sizes (n = 1000) stay below it, so their
-// outputs keep the bits of the fine graph. Event is faster well below this
-// size when activity is sparse (see BenchmarkStep): choose it explicitly.
-const AutoEventPairs = 1 << 22
+// propagates event by event: 2^16, where a dense product (tens of µs a step)
+// costs more than the event-driven update does even at 100 Hz of
+// presynaptic activity (about 5 % of the presynaptic neurons a step at
+// dt = 0.5 ms, each adding its row: 0.05 × nnz + 2 × post operations).
+// Below it Auto keeps Dense, whose sums are the fine-grained graph's bit for
+// bit (Step 2's single neuron with its 100 trains, and every figure panel).
+// Event sums in another order, so its values agree with Dense's to rounding
+// and its spikes in distribution (see the tests).
+const AutoEventPairs = 1 << 16
 
 // String returns "auto", "dense" or "event".
 func (p Propagation) String() string {
@@ -214,7 +216,7 @@ func ParsePropagation(s string) (Propagation, error) {
 	case "event":
 		return Event, nil
 	}
-	return 0, optionf("propagation", "%q (want auto, dense or event)", s)
+	return 0, optionf("synapses", "%q (want auto, dense or event)", s)
 }
 
 // resolve returns the propagation of a projection of nPre × nPost pairs
