@@ -27,7 +27,12 @@
 // analysis.PopulationRate and analysis.Welch).
 //
 // The package takes plain slices, not recordings or sessions, so figures
-// can be drawn from any source. It imports gonum.org/v1/plot under the name
+// can be drawn from any source. Figures of long runs can be drawn from
+// the files the run streamed instead, in constant memory:
+// [RasterPNGFromCSV] reads spikes.csv once ([RasterSeqPNG] takes the
+// events from any iterator) and [TracePNGFromNPY] reads one column of
+// v.npy; each gives the bytes of its in-memory counterpart for the same
+// data. It imports gonum.org/v1/plot under the name
 // gplot, since both packages are called plot.
 //
 // # State and steps
