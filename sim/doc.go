@@ -53,6 +53,16 @@
 //		sim.WithTraceSink(network.MonitorV, v))
 //	err = spikes.Flush() // and v.Finish(), also after a cancelled run
 //
+// # Memory
+//
+// EstimateMemory predicts the peak resident memory of a scenario's run
+// with streamed outputs from its Plan, before anything is built: the
+// dense weights (n² for the recurrent scenarios), the per-neuron state,
+// the tape machine's per-step garbage and the garbage collector's
+// headroom under the process's GOGC. MemoryLimit returns the lower of
+// the memory available and the cgroup limit, and Plan.CheckMemory
+// refuses a run whose estimate exceeds a limit with a *MemoryError.
+//
 // The runner allocates nothing per step of its own: the counters, the
 // trace rows and the spike capacity (50 Hz per neuron unless
 // WithSpikeCapacity says otherwise) are allocated before the first step.
