@@ -56,7 +56,8 @@ func (s Spectrum) validate() error {
 }
 
 // SpectrumPNG draws s (rate on top, spectrum on a log scale below) as a PNG
-// of WidthInches by 2*HeightInches.
+// of WidthInches by 2*HeightInches. Above SamplesPerColumn rate bins per
+// pixel column it draws the rate decimated, as TracePNG draws a trace.
 func SpectrumPNG(w io.Writer, s Spectrum) error {
 	if err := s.validate(); err != nil {
 		return err
