@@ -43,8 +43,9 @@
 // decimated to the minimum and maximum
 // of each pixel column of the plot area and drawn as a filled band between
 // them, so spike peaks and troughs stay visible; [SpectrumPNG] draws a
-// population rate of that many bins the same way. A raster with more than [MaxRasterEvents] events is drawn binned: one bin
-// per pixel of the plot area in time and at most one bin per neuron row,
+// population rate of that many bins the same way. A raster with more
+// than [MaxRasterEvents] events is drawn binned: one bin per pixel of the
+// plot area in time and at most one bin per neuron row,
 // coloured red or black by the population with more spikes in the bin
 // and shaded from light (one spike) to full colour (the fullest bin) on a
 // log scale. The title then says "binned".
