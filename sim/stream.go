@@ -121,8 +121,9 @@ type NPYTraceSink struct {
 
 // NewNPYTraceSink writes the header of an .npy array of plannedRows rows
 // (>= 1) and columns columns (>= 1) at w's current offset and returns the
-// sink that writes the rows after it. w is typically an *os.File; the
-// sink never closes it.
+// sink that writes the rows after it. w is typically an *os.File (not
+// opened with O_APPEND, which would put the rewritten header at the end);
+// the sink never closes it.
 func NewNPYTraceSink(w io.WriteSeeker, columns, plannedRows int) (*NPYTraceSink, error) {
 	switch {
 	case w == nil:
