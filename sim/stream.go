@@ -43,7 +43,7 @@ func NewCSVSpikeSink(w io.Writer, dtMs float64) (*CSVSpikeSink, error) {
 		return nil, fmt.Errorf("sim: NewCSVSpikeSink: dt = %v ms, want finite and > 0", dtMs)
 	}
 	s := &CSVSpikeSink{w: bufio.NewWriterSize(w, streamBuffer), dtMs: dtMs}
-	s.w.WriteString(CSVSpikeHeader + "\n") // fits the empty buffer: no error
+	_, _ = s.w.WriteString(CSVSpikeHeader + "\n") // fits the empty buffer: no error
 	return s, nil
 }
 
