@@ -24,6 +24,9 @@
 //	r, err := analysis.Rhythm(steps, 1000, 1, 1000, analysis.RhythmSegmentMs)
 //	fmt.Println(r.AlphaPeakHz, r.GammaPeakHz) // r.RateHz, r.FreqHz, r.Power
 //
+// RhythmCounts gives the same result from the spike count of each step
+// instead of one entry per spike, for recordings counted as they run.
+//
 // # Spectra
 //
 // Spectrum is the plain periodogram of the mean-removed signal, normalised

@@ -42,11 +42,17 @@ func PopulationRate(samples []int, nNeurons int, dtMs float64, nSamples int, bin
 		rate[s/steps]++
 	}
 	// Use the exact bin width k·dt (binMs may differ from it by rounding).
-	scale := 1 / (float64(nNeurons) * k * dtMs * 1e-3)
+	scale := rateScale(nNeurons, k, dtMs)
 	for b := range rate {
 		rate[b] *= scale
 	}
 	return rate, nil
+}
+
+// rateScale is the factor from a bin's spike count to its rate in Hz per
+// neuron, for bins of k steps of dtMs.
+func rateScale(nNeurons int, k, dtMs float64) float64 {
+	return 1 / (float64(nNeurons) * k * dtMs * 1e-3)
 }
 
 // MeanRate returns the mean firing rate in Hz per neuron of nNeurons neurons

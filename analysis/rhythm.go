@@ -75,6 +75,32 @@ func Rhythm(samples []int, nNeurons int, dtMs float64, nSamples int, segmentMs f
 	if err != nil {
 		return RhythmResult{}, err
 	}
+	return rhythmOf(rate, dtMs, segmentMs)
+}
+
+// RhythmCounts is Rhythm of a recording given as its spike count per
+// step: counts[b] (>= 0) spikes at sample b, len(counts) samples. It
+// returns what Rhythm returns for the same spikes, bit for bit, but takes
+// 4 bytes per step instead of 8 per spike, so a long recording can be
+// counted as it runs.
+func RhythmCounts(counts []int32, nNeurons int, dtMs float64, segmentMs float64) (RhythmResult, error) {
+	if err := checkRecording(nil, nNeurons, dtMs, len(counts)); err != nil {
+		return RhythmResult{}, err
+	}
+	rate := make([]float64, len(counts))
+	scale := rateScale(nNeurons, 1, dtMs)
+	for b, c := range counts {
+		if c < 0 {
+			return RhythmResult{}, fmt.Errorf("analysis: count %d at sample %d is negative", c, b)
+		}
+		rate[b] = float64(c) * scale
+	}
+	return rhythmOf(rate, dtMs, segmentMs)
+}
+
+// rhythmOf is Rhythm's analysis of the rate in bins of one step.
+func rhythmOf(rate []float64, dtMs, segmentMs float64) (RhythmResult, error) {
+	nSamples := len(rate)
 	if !(segmentMs > 0) || math.IsInf(segmentMs, 0) {
 		return RhythmResult{}, fmt.Errorf("analysis: Welch segment (%g ms) must be positive and finite", segmentMs)
 	}

@@ -172,3 +172,70 @@ func ExampleRhythm() {
 	// alpha peak 10 Hz, gamma peak 40 Hz
 	// analysis: Welch segment of 1 samples (500 ms of a 1-step recording at 1 ms per step) is too short, want at least 2
 }
+
+// TestRhythmCountsIsRhythm checks that counting spikes per step gives
+// Rhythm's result bit for bit, for the cases of TestRhythmIsItsSteps.
+func TestRhythmCountsIsRhythm(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		dtMs      float64
+		nSamples  int
+		segmentMs float64
+	}{
+		{1, 1000, analysis.RhythmSegmentMs},
+		{0.5, 3000, analysis.RhythmSegmentMs},
+		{0.3, 4000, analysis.RhythmSegmentMs},
+		{1, 300, analysis.RhythmSegmentMs},
+		{1, 300, 1e300},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprint(tc.dtMs, tc.nSamples), func(t *testing.T) {
+			t.Parallel()
+			samples := modulated(5, tc.dtMs, tc.nSamples, 10, 40)
+			counts := make([]int32, tc.nSamples)
+			for _, s := range samples {
+				counts[s]++
+			}
+			want, err := analysis.Rhythm(samples, 50, tc.dtMs, tc.nSamples, tc.segmentMs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := analysis.RhythmCounts(counts, 50, tc.dtMs, tc.segmentMs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("RhythmCounts: peaks %v, %v Hz; Rhythm's %v, %v Hz (or the rates or spectra differ)",
+					got.AlphaPeakHz, got.GammaPeakHz, want.AlphaPeakHz, want.GammaPeakHz)
+			}
+		})
+	}
+}
+
+func TestRhythmCountsErrors(t *testing.T) {
+	t.Parallel()
+	good := make([]int32, 100)
+	cases := []struct {
+		name     string
+		counts   []int32
+		nNeurons int
+		dtMs     float64
+		want     []string
+	}{
+		{"negative count", append([]int32{3, -1}, good...), 10, 1, []string{"count -1 at sample 1"}},
+		{"no samples", nil, 10, 1, []string{"number of samples (0)"}},
+		{"no neurons", good, 0, 1, []string{"neurons (0)"}},
+		{"zero dt", good, 10, 0, []string{"time step (0 ms)"}},
+		{"one step", []int32{2}, 10, 1, []string{"1 samples", "too short"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := analysis.RhythmCounts(tc.counts, tc.nNeurons, tc.dtMs, analysis.RhythmSegmentMs)
+			wantErr(t, err, tc.want...)
+			if !reflect.DeepEqual(r, analysis.RhythmResult{}) {
+				t.Errorf("got %+v with the error, want the zero result", r)
+			}
+		})
+	}
+}

@@ -27,7 +27,12 @@
 // analysis.PopulationRate and analysis.Welch).
 //
 // The package takes plain slices, not recordings or sessions, so figures
-// can be drawn from any source. It imports gonum.org/v1/plot under the name
+// can be drawn from any source. Figures of long runs can be drawn from
+// the files the run streamed instead, in constant memory:
+// [RasterPNGFromCSV] reads spikes.csv once ([RasterSeqPNG] takes the
+// events from any iterator) and [TracePNGFromNPY] reads one column of
+// v.npy; each gives the bytes of its in-memory counterpart for the same
+// data. It imports gonum.org/v1/plot under the name
 // gplot, since both packages are called plot.
 //
 // # State and steps
@@ -37,9 +42,10 @@
 // 1,400 samples in all; a grid tile's own width counts for GridPNG) is
 // decimated to the minimum and maximum
 // of each pixel column of the plot area and drawn as a filled band between
-// them, so spike peaks and troughs stay visible. A
-// raster with more than [MaxRasterEvents] events is drawn binned: one bin
-// per pixel of the plot area in time and at most one bin per neuron row,
+// them, so spike peaks and troughs stay visible; [SpectrumPNG] draws a
+// population rate of that many bins the same way. A raster with more
+// than [MaxRasterEvents] events is drawn binned: one bin per pixel of the
+// plot area in time and at most one bin per neuron row,
 // coloured red or black by the population with more spikes in the bin
 // and shaded from light (one spike) to full colour (the fullest bin) on a
 // log scale. The title then says "binned".

@@ -211,24 +211,48 @@ type column struct {
 // first column is placed at the first time and the last at the last time.
 // ts must be sorted and not empty; cols must be at least 1.
 func envelope(ts, vs []float64, cols int) []column {
-	t0, span := ts[0], ts[len(ts)-1]-ts[0]
-	out := make([]column, 0, cols)
-	cur := -1
+	e := newEnvelope(ts[0], ts[len(ts)-1], cols)
 	for i, t := range ts {
-		c := 0
-		if span > 0 {
-			c = min(int((t-t0)/span*float64(cols)), cols-1)
-		}
-		if c != cur {
-			cur = c
-			out = append(out, column{t: t0 + (float64(c)+0.5)/float64(cols)*span, lo: vs[i], hi: vs[i]})
-			continue
-		}
-		col := &out[len(out)-1]
-		col.lo, col.hi = math.Min(col.lo, vs[i]), math.Max(col.hi, vs[i])
+		e.add(t, vs[i])
 	}
-	out[0].t, out[len(out)-1].t = ts[0], ts[len(ts)-1]
-	return out
+	return e.columns()
+}
+
+// envelopeBuilder is envelope one sample at a time, for samples that do
+// not fit in memory: its memory is one column per pixel column.
+type envelopeBuilder struct {
+	t0, t1, span float64
+	cols         int
+	out          []column
+	cur          int
+}
+
+// newEnvelope returns the builder of the envelope of samples from time t0
+// to t1 (>= t0) in cols (>= 1) columns.
+func newEnvelope(t0, t1 float64, cols int) *envelopeBuilder {
+	return &envelopeBuilder{t0: t0, t1: t1, span: t1 - t0, cols: cols, out: make([]column, 0, cols), cur: -1}
+}
+
+// add adds the sample (t, v); samples come in time order.
+func (e *envelopeBuilder) add(t, v float64) {
+	c := 0
+	if e.span > 0 {
+		c = min(int((t-e.t0)/e.span*float64(e.cols)), e.cols-1)
+	}
+	if c != e.cur {
+		e.cur = c
+		e.out = append(e.out, column{t: e.t0 + (float64(c)+0.5)/float64(e.cols)*e.span, lo: v, hi: v})
+		return
+	}
+	col := &e.out[len(e.out)-1]
+	col.lo, col.hi = math.Min(col.lo, v), math.Max(col.hi, v)
+}
+
+// columns returns the columns, the first placed at t0 and the last at
+// t1; at least one sample must have been added.
+func (e *envelopeBuilder) columns() []column {
+	e.out[0].t, e.out[len(e.out)-1].t = e.t0, e.t1
+	return e.out
 }
 
 // envelopePlotters draws the envelope as a band filled between the least
@@ -282,6 +306,19 @@ func SaveTracePNG(path string, tr Trace) error {
 
 // validate checks r.
 func (r Raster) validate() error {
+	if err := r.validateLayout(); err != nil {
+		return err
+	}
+	for i, e := range r.Events {
+		if err := r.checkEvent(i, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateLayout checks r's fields other than Events.
+func (r Raster) validateLayout() error {
 	switch {
 	case r.N < 1:
 		return fmt.Errorf("plot: raster %q: N = %d, want ≥ 1", r.Title, r.N)
@@ -290,13 +327,16 @@ func (r Raster) validate() error {
 	case math.IsNaN(r.DurationMs) || math.IsInf(r.DurationMs, 0) || r.DurationMs <= 0:
 		return fmt.Errorf("plot: raster %q: DurationMs = %v, want finite and > 0", r.Title, r.DurationMs)
 	}
-	for i, e := range r.Events {
-		if e.Neuron < 0 || e.Neuron >= r.N {
-			return fmt.Errorf("plot: raster %q: event %d: neuron %d outside [0, %d)", r.Title, i, e.Neuron, r.N)
-		}
-		if !(e.TMs >= 0 && e.TMs <= r.DurationMs) { // also rejects NaN
-			return fmt.Errorf("plot: raster %q: event %d: time %v ms outside [0, %v]", r.Title, i, e.TMs, r.DurationMs)
-		}
+	return nil
+}
+
+// checkEvent checks event i, e, against r's layout.
+func (r Raster) checkEvent(i int, e Event) error {
+	if e.Neuron < 0 || e.Neuron >= r.N {
+		return fmt.Errorf("plot: raster %q: event %d: neuron %d outside [0, %d)", r.Title, i, e.Neuron, r.N)
+	}
+	if !(e.TMs >= 0 && e.TMs <= r.DurationMs) { // also rejects NaN
+		return fmt.Errorf("plot: raster %q: event %d: time %v ms outside [0, %v]", r.Title, i, e.TMs, r.DurationMs)
 	}
 	return nil
 }
@@ -330,11 +370,23 @@ func renderRaster(r Raster) (figure, error) {
 	f := newFigure(r.Title, "time (ms)", "neuron", 0, r.DurationMs, 0, float64(r.N))
 	row := rows(r.Inh)
 	if len(r.Events) > MaxRasterEvents {
-		binned(f, r, row)
+		b := newBinner(f, r, row)
+		for _, e := range r.Events {
+			b.add(e)
+		}
+		b.draw(len(r.Events))
 		return f, nil
 	}
+	if err := scatter(f, r, row, r.Events); err != nil {
+		return figure{}, err
+	}
+	return f, nil
+}
+
+// scatter adds to f one dot per event, in the order of events.
+func scatter(f figure, r Raster, row []int, events []Event) error {
 	var inh, exc plotter.XYs
-	for _, e := range r.Events {
+	for _, e := range events {
 		xy := plotter.XY{X: e.TMs, Y: float64(row[e.Neuron])}
 		if r.Inh[e.Neuron] {
 			inh = append(inh, xy)
@@ -351,7 +403,7 @@ func renderRaster(r Raster) (figure, error) {
 		}
 		s, err := plotter.NewScatter(set.xys)
 		if err != nil {
-			return figure{}, fmt.Errorf("plot: raster %q: %w", r.Title, err)
+			return fmt.Errorf("plot: raster %q: %w", r.Title, err)
 		}
 		s.GlyphStyle = draw.GlyphStyle{Color: set.c, Radius: vg.Points(0.75), Shape: draw.BoxGlyph{}}
 		f.p.Add(s)
@@ -359,35 +411,53 @@ func renderRaster(r Raster) (figure, error) {
 	// Add widens the axes by the dots' extent; keep the notebook's ranges.
 	f.p.X.Min, f.p.X.Max = 0, r.DurationMs
 	f.p.Y.Min, f.p.Y.Max = 0, float64(r.N)
-	return f, nil
+	return nil
 }
 
-// binned adds to f an image of r's events counted in bins of one pixel of
-// the plot area in time and at least one neuron row, and marks the title.
-func binned(f figure, r Raster, row []int) {
-	// The title changes the plot area's height, so set it (one line) first.
+// binner counts a raster's events in bins of one pixel of the plot area
+// in time and at least one neuron row: its memory is two counts per bin,
+// whatever the number of events.
+type binner struct {
+	f          figure
+	r          Raster // the layout (its Events are not used)
+	row        []int
+	cols       int
+	nrows      int
+	nInh, nExc []int
+}
+
+// newBinner marks f's title as binned (it changes the plot area's height,
+// so it is set, on one line, before the bins are laid out) and returns
+// empty bins over its plot area.
+func newBinner(f figure, r Raster, row []int) *binner {
 	f.p.Title.Text = r.Title + " (binned)"
 	cols, h := f.dataPixels()
 	nrows := min(h, r.N)
-	nInh := make([]int, cols*nrows)
-	nExc := make([]int, cols*nrows)
-	for _, e := range r.Events {
-		c := min(int(e.TMs/r.DurationMs*float64(cols)), cols-1)
-		b := row[e.Neuron] * nrows / r.N
-		k := (nrows-1-b)*cols + c // image rows run top down
-		if r.Inh[e.Neuron] {
-			nInh[k]++
-		} else {
-			nExc[k]++
-		}
+	return &binner{f: f, r: r, row: row, cols: cols, nrows: nrows, nInh: make([]int, cols*nrows), nExc: make([]int, cols*nrows)}
+}
+
+// add counts the event e (checked against the layout).
+func (b *binner) add(e Event) {
+	c := min(int(e.TMs/b.r.DurationMs*float64(b.cols)), b.cols-1)
+	y := b.row[e.Neuron] * b.nrows / b.r.N
+	k := (b.nrows-1-y)*b.cols + c // image rows run top down
+	if b.r.Inh[e.Neuron] {
+		b.nInh[k]++
+	} else {
+		b.nExc[k]++
 	}
+}
+
+// draw adds the bins to the figure as an image and puts the number of
+// events, total, and the bin size into the title.
+func (b *binner) draw(total int) {
 	var most int
-	for k := range nInh {
-		most = max(most, nInh[k]+nExc[k])
+	for k := range b.nInh {
+		most = max(most, b.nInh[k]+b.nExc[k])
 	}
-	img := image.NewNRGBA(image.Rect(0, 0, cols, nrows))
-	for k := range nInh {
-		n := nInh[k] + nExc[k]
+	img := image.NewNRGBA(image.Rect(0, 0, b.cols, b.nrows))
+	for k := range b.nInh {
+		n := b.nInh[k] + b.nExc[k]
 		if n == 0 {
 			continue
 		}
@@ -398,14 +468,15 @@ func binned(f figure, r Raster, row []int) {
 		}
 		fade := uint8(math.Round(255 * (1 - math.Min(s, 1))))
 		c := color.NRGBA{R: fade, G: fade, B: fade, A: 255}
-		if nInh[k] >= nExc[k] {
+		if b.nInh[k] >= b.nExc[k] {
 			c.R = 255
 		}
 		img.Pix[4*k], img.Pix[4*k+1], img.Pix[4*k+2], img.Pix[4*k+3] = c.R, c.G, c.B, c.A
 	}
-	f.p.Add(plotter.NewImage(img, 0, 0, r.DurationMs, float64(r.N)))
-	f.p.Title.Text = strings.TrimSpace(fmt.Sprintf("%s (binned: %d spikes, bins of %.3g ms × %.3g neurons)",
-		r.Title, len(r.Events), r.DurationMs/float64(cols), float64(r.N)/float64(nrows)))
+	r := b.r
+	b.f.p.Add(plotter.NewImage(img, 0, 0, r.DurationMs, float64(r.N)))
+	b.f.p.Title.Text = strings.TrimSpace(fmt.Sprintf("%s (binned: %d spikes, bins of %.3g ms × %.3g neurons)",
+		r.Title, total, r.DurationMs/float64(b.cols), float64(r.N)/float64(b.nrows)))
 }
 
 // RasterPNG draws r as a spike raster (inhibitory spikes red on the bottom

@@ -56,7 +56,8 @@ func (s Spectrum) validate() error {
 }
 
 // SpectrumPNG draws s (rate on top, spectrum on a log scale below) as a PNG
-// of WidthInches by 2*HeightInches.
+// of WidthInches by 2*HeightInches. Above SamplesPerColumn rate bins per
+// pixel column it draws the rate decimated, as TracePNG draws a trace.
 func SpectrumPNG(w io.Writer, s Spectrum) error {
 	if err := s.validate(); err != nil {
 		return err
@@ -69,15 +70,6 @@ func SpectrumPNG(w io.Writer, s Spectrum) error {
 	top.Title.Text = s.Title
 	top.X.Label.Text = "t (ms)"
 	top.Y.Label.Text = "population rate (Hz)"
-	rate := make(plotter.XYs, len(s.RateHz))
-	for i, r := range s.RateHz {
-		rate[i] = plotter.XY{X: (float64(i) + 0.5) * s.BinMs, Y: r}
-	}
-	lr, err := plotter.NewLine(rate)
-	if err != nil {
-		return fmt.Errorf("plot: spectrum: %w", err)
-	}
-	top.Add(lr)
 
 	bottom := gplot.New()
 	bottom.X.Label.Text = "frequency (Hz)"
@@ -108,11 +100,54 @@ func SpectrumPNG(w io.Writer, s Spectrum) error {
 	dc := draw.New(c)
 	tiles := draw.Tiles{Rows: 2, Cols: 1, PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(8), PadY: vg.Points(12)}
 	plots := [][]*gplot.Plot{{top}, {bottom}}
+	if err := addRate(top, s, plots, tiles, dc); err != nil {
+		return err
+	}
 	canvases := gplot.Align(plots, tiles, dc)
 	top.Draw(canvases[0][0])
 	bottom.Draw(canvases[1][0])
 	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(w); err != nil {
 		return fmt.Errorf("plot: write spectrum: %w", err)
 	}
+	return nil
+}
+
+// addRate adds the rate to top: a line through every bin or, above
+// SamplesPerColumn bins per pixel column of top's plot area (laid out
+// with the rate's ranges, before the line is added), the band between
+// each column's least and greatest rate, as TracePNG decimates a trace.
+// So a long run's rate draws in time and memory bounded by the figure's
+// width, and a short one as a line.
+func addRate(top *gplot.Plot, s Spectrum, plots [][]*gplot.Plot, tiles draw.Tiles, dc draw.Canvas) error {
+	t := func(i int) float64 { return (float64(i) + 0.5) * s.BinMs }
+	// Add would set these ranges from the line's points; setting them
+	// first lets Align lay out the plot area, and leaves the same ranges.
+	top.X.Min, top.X.Max = t(0), t(len(s.RateHz)-1)
+	top.Y.Min, top.Y.Max = math.Inf(1), math.Inf(-1)
+	for _, r := range s.RateHz {
+		top.Y.Min, top.Y.Max = math.Min(top.Y.Min, r), math.Max(top.Y.Max, r)
+	}
+	area := top.DataCanvas(gplot.Align(plots, tiles, dc)[0][0])
+	if cols := max(int(math.Round(area.Size().X.Dots(DPI))), 1); len(s.RateHz) > SamplesPerColumn*cols {
+		env := newEnvelope(t(0), t(len(s.RateHz)-1), cols)
+		for i, r := range s.RateHz {
+			env.add(t(i), r)
+		}
+		ps, err := envelopePlotters(env.columns())
+		if err != nil {
+			return fmt.Errorf("plot: spectrum: %w", err)
+		}
+		top.Add(ps...)
+		return nil
+	}
+	rate := make(plotter.XYs, len(s.RateHz))
+	for i, r := range s.RateHz {
+		rate[i] = plotter.XY{X: t(i), Y: r}
+	}
+	lr, err := plotter.NewLine(rate)
+	if err != nil {
+		return fmt.Errorf("plot: spectrum: %w", err)
+	}
+	top.Add(lr)
 	return nil
 }

@@ -36,6 +36,33 @@
 //   - A CountSpikes monitor counts its source's spikes over steps 1..n
 //     (Result.Counts).
 //
+// # Streaming
+//
+// The in-memory sinks grow with the run. For long runs, stream instead:
+// CSVSpikeSink writes spikes as the command line's spikes.csv and
+// NPYTraceSink a trace as its v.npy, byte for byte, through 64 KiB
+// buffers, so that their memory stays constant; NPYTraceSink.Finish
+// rewrites the .npy header with the rows received, so a cancelled run
+// leaves a valid file. RateSink counts the spikes per sample (4 bytes per
+// sample) for the population's rhythm, and MultiSpikeSink sends spikes to
+// several sinks:
+//
+//	spikes, err := sim.NewCSVSpikeSink(csvFile, plan.Options.DtMs)
+//	v, err := sim.NewNPYTraceSink(npyFile, len(net.Record), plan.Steps+1)
+//	_, res, err := plan.Run(ctx, sim.WithSpikeSink(network.MonitorSpikes, spikes),
+//		sim.WithTraceSink(network.MonitorV, v))
+//	err = spikes.Flush() // and v.Finish(), also after a cancelled run
+//
+// # Memory
+//
+// EstimateMemory predicts the peak resident memory of a scenario's run
+// with streamed outputs from its Plan, before anything is built: the
+// dense weights (n² for the recurrent scenarios), the per-neuron state,
+// the tape machine's per-step garbage and the garbage collector's
+// headroom under the process's GOGC. MemoryLimit returns the lower of
+// the memory available and the cgroup limit, and Plan.CheckMemory
+// refuses a run whose estimate exceeds a limit with a *MemoryError.
+//
 // The runner allocates nothing per step of its own: the counters, the
 // trace rows and the spike capacity (50 Hz per neuron unless
 // WithSpikeCapacity says otherwise) are allocated before the first step.
