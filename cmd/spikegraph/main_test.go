@@ -10,10 +10,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/spikegraph/spikegraph/models/network"
+	"github.com/spikegraph/spikegraph/sim"
 	"gorgonia.org/tensor"
 )
 
@@ -490,5 +493,79 @@ func TestVersion(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(dir, "latest", "summary.json"))
 	if !strings.Contains(string(b), `"version": "`+versionString()+`"`) {
 		t.Errorf("summary.json lacks the version %q: %s", versionString(), b)
+	}
+}
+
+// TestRefusedBeforeAllocating: a run that cannot fit is refused before
+// anything is built or written, with the estimate and the limit, and exits
+// 64 (never Go's fatal 2).
+func TestRefusedBeforeAllocating(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"run", "single", "--duration", "1e12"}, []string{"--duration", "2147483647"}},
+		{[]string{"run", "recurrent", "--n", "20000", "--max-memory", "1G"}, []string{"needs about", "GB", "the limit is 1.07 GB", "--max-memory"}},
+		{[]string{"run", "uncoupled", "--n", "1000000", "--max-memory", "64M"}, []string{"needs about", "the limit is 67.1 MB"}},
+		{[]string{"run", "single", "--max-memory", "lots"}, []string{"--max-memory", "not a size"}},
+		{[]string{"run", "single", "--max-memory", "-1G"}, []string{"--max-memory", "not a size"}},
+	} {
+		var out, errb bytes.Buffer
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		before := m.TotalAlloc
+		code := dispatch(context.Background(), append(tc.args, "--out", dir), &out, &errb)
+		runtime.ReadMemStats(&m)
+		if code != exitUsage {
+			t.Errorf("%v: exit %d, want %d (%s)", tc.args, code, exitUsage, errb.String())
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(errb.String(), w) {
+				t.Errorf("%v: stderr %q lacks %q", tc.args, errb.String(), w)
+			}
+		}
+		// Refused before the weights: far less than the run would take.
+		if grew := m.TotalAlloc - before; grew > 64<<20 {
+			t.Errorf("%v: allocated %d bytes before refusing", tc.args, grew)
+		}
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("refused runs made --out (%v)", err)
+	}
+	for _, tc := range []struct {
+		in   string
+		want int64
+	}{{"4G", 4 << 30}, {"512M", 512 << 20}, {"1.5GiB", 3 << 29}, {"2048", 2048}, {"64kB", 64 << 10}} {
+		if got, err := parseBytes(tc.in); err != nil || got != tc.want {
+			t.Errorf("parseBytes(%q) = %d, %v; want %d", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+func TestDiskEstimate(t *testing.T) {
+	plan, err := sim.PlanScenario("single", network.Options{}, 1e9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2e9 + 1 samples of one float64 (16 GB), and 1e8 spikes at 100 Hz of
+	// 12 bytes each (1.2 GB).
+	if got := outputBytes(plan); got != 16e9+8+1.2e9 {
+		t.Errorf("single for 1e9 ms: %d bytes, want 17.2e9 + 8", got)
+	}
+	free, err := freeBytes(filepath.Join(t.TempDir(), "not", "yet"))
+	if err != nil || free <= 0 {
+		t.Fatalf("freeBytes of a folder to come: %d, %v", free, err)
+	}
+	big, err := sim.PlanScenario("uncoupled", network.Options{N: 1000000}, 1e9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outputBytes(big) <= free {
+		t.Skipf("the disk holds %d bytes: more than the refusal case needs", free)
+	}
+	var out, errb bytes.Buffer
+	if code := dispatch(context.Background(), []string{"run", "uncoupled", "--n", "1000000", "--duration", "1e9", "--out", t.TempDir()}, &out, &errb); code != exitUsage || !strings.Contains(errb.String(), "free") {
+		t.Errorf("a run too large for the disk: exit %d, %q", code, errb.String())
 	}
 }

@@ -2,11 +2,11 @@ package main
 
 import (
 	"encoding/csv"
-	"fmt"
+	"io"
 	"strconv"
 
+	"github.com/spikegraph/spikegraph/analysis"
 	"github.com/spikegraph/spikegraph/cmd/spikegraph/internal/outdir"
-	"github.com/spikegraph/spikegraph/models/network"
 	"github.com/spikegraph/spikegraph/plot"
 	"github.com/spikegraph/spikegraph/sim"
 )
@@ -20,11 +20,7 @@ type rhythm struct {
 // writeRhythm stages rate.csv (the population rate in 1-step bins, each
 // labelled with the time of the sample it counts), spectrum.csv (its Welch
 // power spectrum) and spectrum.png.
-func writeRhythm(od *outdir.Run, res *sim.Result, title string) (*rhythm, error) {
-	rh, err := res.Rhythm(network.MonitorSpikes)
-	if err != nil {
-		return nil, err
-	}
+func writeRhythm(od *outdir.Run, rh analysis.RhythmResult, res *sim.Result, title string) (*rhythm, error) {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	if err := od.WriteCSV("rate.csv", []string{"t_ms", "rate_hz"}, func(w *csv.Writer) error {
 		for i, r := range rh.RateHz {
@@ -46,16 +42,10 @@ func writeRhythm(od *outdir.Run, res *sim.Result, title string) (*rhythm, error)
 	}); err != nil {
 		return nil, err
 	}
-	png, err := od.Create("spectrum.png")
-	if err != nil {
+	if err := od.Write("spectrum.png", func(w io.Writer) error {
+		return plot.SpectrumPNG(w, plot.Spectrum{Title: title, RateHz: rh.RateHz, BinMs: res.DtMs, FreqHz: rh.FreqHz, Power: rh.Power})
+	}); err != nil {
 		return nil, err
-	}
-	err = plot.SpectrumPNG(png, plot.Spectrum{Title: title, RateHz: rh.RateHz, BinMs: res.DtMs, FreqHz: rh.FreqHz, Power: rh.Power})
-	if cerr := png.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, fmt.Errorf("writing spectrum.png: %w", err)
 	}
 	return &rhythm{AlphaPeakHz: rh.AlphaPeakHz, GammaPeakHz: rh.GammaPeakHz}, nil
 }

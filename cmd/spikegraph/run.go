@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/spikegraph/spikegraph/cmd/spikegraph/internal/outdir"
 	"github.com/spikegraph/spikegraph/models/network"
@@ -21,6 +24,7 @@ import (
 // passed the scenario table's rules.
 type runConfig struct {
 	plan    sim.Plan
+	memory  int64  // --max-memory in bytes; 0: the machine's limit
 	out     string // the parent of the run folders
 	name    string // the run folder's name; "" for a time stamp
 	format  string // graph only
@@ -44,6 +48,9 @@ func runFlagsHelp() string {
   --synapses S      auto, dense or event (default auto: event-driven for
                     projections of 65,536 pairs or more, dense below and for
                     --notebook); written into summary.json
+  --max-memory SIZE refuse a run whose estimated peak memory exceeds SIZE
+                    (e.g. 4G, 512M; default the lower of the memory available
+                    and the cgroup limit)
   --engine E        fused (default: one op per population and projection) or
                     fine (gorgonia primitives, the graph to inspect); both
                     compute the same values
@@ -104,6 +111,7 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	name := fs.String("name", "", "")
 	format := fs.String("format", "names", "")
 	synapses := fs.String("synapses", "auto", "")
+	maxMemory := fs.String("max-memory", "", "")
 	engine := fs.String("engine", "fused", "")
 	pos, set, err := parseFlags(fs, args)
 	if err != nil {
@@ -156,10 +164,16 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	if err != nil {
 		return nil, err
 	}
+	var memory int64
+	if set["max-memory"] {
+		if memory, err = parseBytes(*maxMemory); err != nil {
+			return nil, usagef("--max-memory: %v", err)
+		}
+	}
 	if cmd == "graph" && *format != "names" && *format != "dot" {
 		return nil, usagef("--format: unknown %q (want names or dot)", *format)
 	}
-	c := &runConfig{plan: plan, out: *out, name: *name, format: *format,
+	c := &runConfig{plan: plan, memory: memory, out: *out, name: *name, format: *format,
 		command: strings.Join(append([]string{"spikegraph", cmd}, args...), " ")}
 	if c.out == "" {
 		c.out = filepath.Join("out", plan.Scenario.Name)
@@ -216,24 +230,17 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return report(stderr, "run", err)
 	}
+	if err := checkMemory(c.plan, c.memory); err != nil {
+		return report(stderr, "run", err)
+	}
+	if err := checkDisk(c.plan, c.out); err != nil {
+		return report(stderr, "run", err)
+	}
 	// Every rule has been checked: only now does the run get its folder.
 	od, err := outdir.Begin(c.out, c.name, c.plan.Options.Seed, c.command, versionString())
 	if err != nil {
 		return report(stderr, "run", outError(err))
 	}
-	show, clearLine := progress(stderr, "steps")
-	var opts []sim.Option
-	if show != nil {
-		opts = append(opts, sim.WithProgress(show))
-	}
-	phase(ctx, "build")
-	net, err := c.plan.BuildContext(ctx)
-	var res *sim.Result
-	if err == nil {
-		phase(ctx, "simulate")
-		res, err = sim.Run(ctx, net.Network, c.plan.Steps, opts...)
-	}
-	clearLine()
 	sum := &summary{RunID: od.ID(), Version: versionString(), Command: c.command, Scenario: c.plan.Scenario.Name,
 		Semantics: c.plan.Scenario.Semantics, DtMs: c.plan.Options.DtMs, DurationMs: c.plan.DurationMs,
 		StepsPlanned: c.plan.Steps, Seed: c.plan.Options.Seed, Dtype: c.plan.Options.Dtype.String(), N: c.plan.Options.N,
@@ -241,13 +248,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if c.plan.Options.Notebook {
 		sum.Semantics = "notebook"
 	}
-	if err == nil || (net != nil && res != nil) {
-		// A run stopped while stepping still writes what it recorded.
-		phase(ctx, "write")
-		if werr := write(ctx, od, c.plan, net, res, sum, err == nil); err == nil {
-			err = werr
-		}
-	}
+	err = simulate(ctx, stderr, c.plan, od, sum)
 	status := statusOf(err)
 	if err != nil {
 		sum.Error = err.Error()
@@ -262,6 +263,263 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	printSummary(stdout, sum, od.Dir())
 	return exitOK
+}
+
+// gcPercent is the collector's target: the heap may grow 25 % over the
+// live data instead of Go's default 100 %, which cuts a large run's peak by
+// a third at no measurable cost in speed (package sim's memory model).
+const gcPercent = 25
+
+// checkMemory sets the collector's targets and refuses a run whose
+// estimated peak exceeds the limit: maxBytes when given (--max-memory),
+// else the lower of the memory available and the cgroup limit. It runs
+// before anything is allocated; a refusal is a usage error that gives the
+// estimate and the limit.
+func checkMemory(p sim.Plan, maxBytes int64) error {
+	debug.SetGCPercent(gcPercent)
+	limit, source := maxBytes, "--max-memory"
+	if limit == 0 {
+		var err error
+		if limit, source, err = sim.MemoryLimit(); err != nil {
+			return nil // no limit known (not Linux): nothing to check against
+		}
+	}
+	debug.SetMemoryLimit(limit)
+	if err := p.CheckMemory(limit, source); err != nil {
+		var me *sim.MemoryError
+		if errors.As(err, &me) {
+			return usagef("%v (use a smaller --n, or --max-memory if more memory is there)", err)
+		}
+		return err
+	}
+	return nil
+}
+
+// checkDisk refuses a run whose streamed outputs cannot fit on the file
+// system of out: v.npy takes 8 bytes per recorded neuron and sample (a
+// single neuron for 1e9 ms at 0.5 ms: 16 GB), spikes.csv about 12 bytes a
+// spike (estimated at 100 Hz per neuron, far above the scenarios' rates).
+func checkDisk(p sim.Plan, out string) error {
+	need := outputBytes(p)
+	free, err := freeBytes(out)
+	if err != nil {
+		return nil // no figure to check against
+	}
+	if need > free {
+		return usagef("--duration: the run's outputs need about %s (v.npy and spikes.csv), the file system of %s has %s free", sim.FormatBytes(need), out, sim.FormatBytes(free))
+	}
+	return nil
+}
+
+// outputBytes estimates the size of a run's streamed outputs.
+func outputBytes(p sim.Plan) int64 {
+	samples := float64(p.Steps + 1)
+	traced := 5.0 // network.Net.Record: three excitatory and two inhibitory neurons
+	if p.Options.N <= 1 {
+		traced = 1
+	}
+	spikes := float64(p.Options.N) * 100 * p.DurationMs / 1000
+	return int64(samples*traced*8 + spikes*12)
+}
+
+// freeBytes returns the space free to this user on the file system that
+// holds path or, when path does not exist yet, its nearest existing parent.
+func freeBytes(path string) (int64, error) {
+	dir := filepath.Clean(path)
+	for {
+		var st syscall.Statfs_t
+		err := syscall.Statfs(dir, &st)
+		if err == nil {
+			return int64(st.Bavail) * st.Bsize, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir || !errors.Is(err, syscall.ENOENT) {
+			return 0, err
+		}
+		dir = parent
+	}
+}
+
+// parseBytes reads a size: a whole number of bytes, or with a suffix
+// k, M, G, T (powers of 1024; "KiB", "MB" and so on are read alike).
+func parseBytes(s string) (int64, error) {
+	t := strings.TrimSuffix(strings.TrimSuffix(strings.ToUpper(strings.TrimSpace(s)), "B"), "I")
+	mult := int64(1)
+	if t != "" {
+		switch t[len(t)-1] {
+		case 'K':
+			mult = 1 << 10
+		case 'M':
+			mult = 1 << 20
+		case 'G':
+			mult = 1 << 30
+		case 'T':
+			mult = 1 << 40
+		}
+		if mult > 1 {
+			t = t[:len(t)-1]
+		}
+	}
+	x, err := strconv.ParseFloat(t, 64)
+	if err != nil || !(x > 0) || x*float64(mult) >= math.MaxInt64 {
+		return 0, fmt.Errorf("%q is not a size (want e.g. 4G, 512M or a number of bytes)", s)
+	}
+	return int64(x * float64(mult)), nil
+}
+
+// simulate builds and runs the scenario, streaming its spikes and traces
+// into the run's folder as it goes, so that memory does not grow with the
+// duration; a complete run then draws its figures from those files. It
+// fills sum with what it knows, also when it stops early: the data
+// written so far stay valid (spikes.csv to its last spike, v.npy with the
+// samples taken).
+func simulate(ctx context.Context, stderr io.Writer, p sim.Plan, od *outdir.Run, sum *summary) error {
+	phase(ctx, "build")
+	net, err := p.BuildContext(ctx)
+	if err != nil {
+		return err
+	}
+	st, opts, err := openStreams(od, p, net)
+	if err != nil {
+		return err
+	}
+	show, clearLine := progress(stderr, "steps")
+	if show != nil {
+		opts = append(opts, sim.WithProgress(show))
+	}
+	phase(ctx, "simulate")
+	res, err := sim.Run(ctx, net.Network, p.Steps, opts...)
+	clearLine()
+	if ferr := st.finish(); err == nil {
+		err = ferr
+	}
+	if res == nil {
+		return err
+	}
+	fill(sum, net, res)
+	if err != nil {
+		return err
+	}
+	phase(ctx, "write")
+	return st.figures(ctx, od, p, net, res, sum)
+}
+
+// streams are the files a run writes as it goes and their sinks.
+type streams struct {
+	spikesF, vF *os.File
+	spikes      *sim.CSVSpikeSink
+	v           *sim.NPYTraceSink
+	rate        *sim.RateSink // scenarios whose rhythm matters
+	finished    bool
+}
+
+// openStreams creates spikes.csv and v.npy in the run's folder and returns
+// the sim options that send the scenario's monitors into them.
+func openStreams(od *outdir.Run, p sim.Plan, net *network.Net) (*streams, []sim.Option, error) {
+	st := &streams{}
+	var err error
+	if st.spikesF, err = od.Create("spikes.csv"); err != nil {
+		return nil, nil, err
+	}
+	if st.spikes, err = sim.NewCSVSpikeSink(st.spikesF, p.Options.DtMs); err != nil {
+		return nil, nil, err
+	}
+	if st.vF, err = od.Create("v.npy"); err != nil {
+		return nil, nil, err
+	}
+	if st.v, err = sim.NewNPYTraceSink(st.vF, len(net.Record), p.Steps+1); err != nil {
+		return nil, nil, err
+	}
+	var spikes sim.SpikeSink = st.spikes
+	if p.Scenario.Rhythm {
+		st.rate = sim.NewRateSink(p.Steps + 1)
+		if spikes, err = sim.MultiSpikeSink(st.spikes, st.rate); err != nil {
+			return nil, nil, err
+		}
+	}
+	return st, []sim.Option{sim.WithSpikeSink(network.MonitorSpikes, spikes), sim.WithTraceSink(network.MonitorV, st.v)}, nil
+}
+
+// finish flushes spikes.csv, gives v.npy its final header and closes both.
+func (st *streams) finish() error {
+	if st.finished {
+		return nil
+	}
+	st.finished = true
+	err := st.spikes.Flush()
+	if e := st.v.Finish(); err == nil {
+		err = e
+	}
+	for _, f := range []*os.File{st.spikesF, st.vF} {
+		if e := f.Close(); err == nil {
+			err = e
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("writing spikes.csv and v.npy: %w", err)
+	}
+	return nil
+}
+
+// fill copies a run's counts and rates into sum.
+func fill(sum *summary, net *network.Net, res *sim.Result) {
+	pop, _ := res.Population("net")
+	sum.N, sum.NExc, sum.NInh = pop.N, pop.NExc, pop.NInh
+	sum.Synapses = map[string]string{}
+	for _, pr := range net.Network.Projections {
+		sum.Synapses[pr.Name] = pr.Propagation.String()
+	}
+	sum.DtMs, sum.Steps = res.DtMs, res.Steps
+	sum.Spikes, sum.SpikesExc, sum.SpikesInh = pop.Spikes, pop.SpikesExc, pop.SpikesInh
+	sum.RateExcHz, sum.RateInhHz = pop.RateExcHz, pop.RateInhHz
+	sum.InputSpikes, sum.Recorded = res.Counts[network.MonitorInput], net.Record
+	sum.WallS = res.Wall.Seconds()
+	if res.Steps > 0 && sum.WallS > 0 {
+		sum.StepsPerS = float64(res.Steps) / sum.WallS
+	}
+}
+
+// figures draws a complete run's figure from the streamed files (in
+// constant memory) and its rhythm, looking at ctx before each.
+func (st *streams) figures(ctx context.Context, od *outdir.Run, p sim.Plan, net *network.Net, res *sim.Result, sum *summary) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("writing the figures: %w", err)
+	}
+	if net.N == 1 {
+		f, err := os.Open(filepath.Join(od.Dir(), "v.npy"))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		tr := plot.Trace{Title: fmt.Sprintf("%s: v of the neuron (seed %d)", p.Scenario.Name, p.Options.Seed)}
+		if err := od.Write("v.png", func(w io.Writer) error { return plot.TracePNGFromNPY(w, f, 0, res.DtMs, tr) }); err != nil {
+			return err
+		}
+	} else {
+		f, err := os.Open(filepath.Join(od.Dir(), "spikes.csv"))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r := plot.Raster{Title: fmt.Sprintf("%s: %d neurons, inhibitory (red) and excitatory (black) spikes", p.Scenario.Name, net.N),
+			DurationMs: p.DurationMs, N: net.N, Inh: net.Inh}
+		if err := od.Write("raster.png", func(w io.Writer) error { return plot.RasterPNGFromCSV(w, f, r, res.DtMs) }); err != nil {
+			return err
+		}
+	}
+	if st.rate == nil {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("writing the rhythm: %w", err)
+	}
+	rh, err := st.rate.Rhythm(net.N, res.DtMs, res.Steps)
+	if err != nil {
+		return err
+	}
+	title := fmt.Sprintf("%s: population rate and its spectrum (seed %d)", p.Scenario.Name, p.Options.Seed)
+	sum.Rhythm, err = writeRhythm(od, rh, res, title)
+	return err
 }
 
 // phaseHook, when set (by tests only), runs at the start of each phase of
@@ -293,86 +551,6 @@ func outError(err error) error {
 		return usagef("--name: %v", err)
 	}
 	return usagef("--out: %v", err)
-}
-
-// write writes a scenario run's outputs into od and fills sum. The data
-// (spikes.csv, v.npy) come first; a complete run then draws its figures and
-// rhythm, each after a look at ctx, so a signal while writing stops it
-// between files.
-func write(ctx context.Context, od *outdir.Run, p sim.Plan, net *network.Net, res *sim.Result, sum *summary, complete bool) error {
-	pop, ok := res.Population("net")
-	spikes, trace := res.Spikes[network.MonitorSpikes], res.Traces[network.MonitorV]
-	if !ok || spikes == nil || trace == nil {
-		return fmt.Errorf("scenario %s: no population \"net\" or no %q and %q monitors", p.Scenario.Name, network.MonitorSpikes, network.MonitorV)
-	}
-	sum.N, sum.NExc, sum.NInh = pop.N, pop.NExc, pop.NInh
-	sum.Synapses = map[string]string{}
-	for _, pr := range net.Network.Projections {
-		sum.Synapses[pr.Name] = pr.Propagation.String()
-	}
-	sum.DtMs, sum.Steps = res.DtMs, res.Steps
-	sum.Spikes, sum.SpikesExc, sum.SpikesInh = pop.Spikes, pop.SpikesExc, pop.SpikesInh
-	sum.RateExcHz, sum.RateInhHz = pop.RateExcHz, pop.RateInhHz
-	sum.InputSpikes, sum.Recorded = res.Counts[network.MonitorInput], trace.Index
-	sum.WallS = res.Wall.Seconds()
-	if res.Steps > 0 && sum.WallS > 0 {
-		sum.StepsPerS = float64(res.Steps) / sum.WallS
-	}
-
-	if err := od.WriteCSV("spikes.csv", []string{"t_ms", "neuron"}, func(w *csv.Writer) error {
-		row := make([]string, 2)
-		for _, e := range spikes.Events {
-			row[0] = formatMs(res.TimeMs(int(e.Sample)))
-			row[1] = strconv.Itoa(int(e.Neuron))
-			if err := w.Write(row); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	if trace.Samples() > 0 {
-		if err := od.WriteNPY("v.npy", trace.Flat(), trace.Samples(), len(trace.Index)); err != nil {
-			return err
-		}
-	}
-	if !complete {
-		return nil
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("writing the figures: %w", err)
-	}
-	if pop.N == 1 {
-		tr := plot.Trace{Title: fmt.Sprintf("%s: v of the neuron (seed %d)", p.Scenario.Name, p.Options.Seed), TMs: make([]float64, trace.Samples()), V: trace.Flat()}
-		for k := range tr.TMs {
-			tr.TMs[k] = res.TimeMs(k)
-		}
-		if err := od.Write("v.png", func(w io.Writer) error { return plot.TracePNG(w, tr) }); err != nil {
-			return err
-		}
-	} else {
-		r := plot.Raster{Title: fmt.Sprintf("%s: %d neurons, inhibitory (red) and excitatory (black) spikes", p.Scenario.Name, pop.N),
-			DurationMs: p.DurationMs, N: pop.N, Inh: net.Inh, Events: make([]plot.Event, len(spikes.Events))}
-		for i, e := range spikes.Events {
-			r.Events[i] = plot.Event{TMs: res.TimeMs(int(e.Sample)), Neuron: int(e.Neuron)}
-		}
-		if err := od.Write("raster.png", func(w io.Writer) error { return plot.RasterPNG(w, r) }); err != nil {
-			return err
-		}
-	}
-	if p.Scenario.Rhythm {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("writing the rhythm: %w", err)
-		}
-		title := fmt.Sprintf("%s: population rate and its spectrum (seed %d)", p.Scenario.Name, p.Options.Seed)
-		rh, err := writeRhythm(od, res, title)
-		if err != nil {
-			return err
-		}
-		sum.Rhythm = rh
-	}
-	return nil
 }
 
 func printSummary(w io.Writer, s *summary, out string) {
