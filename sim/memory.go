@@ -60,36 +60,48 @@ func FormatBytes(b int64) string {
 	return fmt.Sprintf("%d B", b)
 }
 
-// The memory model of a run, from the sizes of what it allocates. The
-// constants were measured on go1.26.8, linux/amd64, a VM with 2 cores
-// and 23 GB (VmHWM from /proc/self/status, the same figure as
-// /usr/bin/time -v's maximum resident set size) for runs of 400 to 2000
-// steps of every scenario: uncoupled at n = 10^3, 10^4, 10^5; recurrent,
-// ring and izhikevich2003 at n = 10^3 and 4·10^3; in float64 and
-// float32; under GOGC 100 and 25. EstimateMemory gives the formula.
+// The memory model of a run, from the sizes of what it allocates on the
+// default path (the lean executor, which allocates nothing per step, over
+// the fused graph, with each projection dense or event-driven as
+// network's Auto rule decides). The constants were measured on go1.26.8,
+// linux/amd64, a VM with 2 cores and 23 GB, under GOGC 25 (the command's
+// setting), with /usr/bin/time's maximum resident set size, for
+// `spikegraph run` of 400 steps:
+//
+//	single                                   19.7 MB   model 19.0 (-4 %)
+//	uncoupled n = 10^3                       21.2 MB   model 20.5 (-4 %)
+//	uncoupled n = 10^4                       33.4 MB   model 33.7 (+1 %)
+//	uncoupled n = 10^5                        149 MB   model  166 (+12 %)
+//	uncoupled n = 10^5, float32               148 MB   model  164 (+11 %)
+//	uncoupled n = 10^5, --synapses dense      203 MB   model  228 (+12 %)
+//	recurrent n = 10^3                       33.9 MB   model 31.9 (-6 %)
+//	recurrent n = 4·10^3                      222 MB   model  208 (-6 %)
+//	recurrent n = 4·10^3, --synapses dense    314 MB   model  309 (-2 %)
+//	izhikevich2003 n = 10^3                  65.2 MB   model 63.4 (-3 %)
+//	ring n = 2·10^3                          97.8 MB   model  100 (+3 %)
 const (
-	// memBaseline is the resident memory of a run apart from its heap's
-	// share of the network: the binary's pages, the Go runtime, the heap's
-	// floor and fragmentation, gonum/plot's fonts, canvas and PNG encoder.
-	// Measured: 8.4 MB at the start of a program that imports sim; 21 MB
-	// for the peak of a streamed run of one neuron with its plot; 15 to
-	// 25 MB above the heap's share for streamed runs of n = 10^3 to 10^5.
-	memBaseline = 20e6
+	// memBaseline is the resident memory of a run apart from its network:
+	// the binary's pages, the Go runtime, gonum/plot's fonts, canvas and
+	// PNG encoder (a run of one neuron with its plot: 19.7 MB).
+	memBaseline = 19e6
 	// memHostPerNeuron is what each neuron holds in float64 on the host
 	// whatever the dtype (the Izhikevich cells' a, b, c, d and initial
-	// state, labels, the recording set), in bytes: the fit of the live
-	// heap over n and the dtype gave 60 to 100.
+	// state, labels, the recording set), in bytes.
 	memHostPerNeuron = 100
 	// memVectorsPerNeuron is the number of dtype values each neuron keeps
-	// live in the graph and the session: states and their bound tensors,
-	// params, the tape machine's registers. The fit gave 21 (uncoupled)
-	// to 25 (recurrent).
+	// live in the graph and the session: states, their bound tensors and
+	// next buffers, params, the fused ops' packed outputs.
 	memVectorsPerNeuron = 25
-	// memStepVectorsPerNeuron is the number of dtype values per neuron
-	// that the tape machine allocates on every step (Reset discards its
-	// registers; see package session), which are garbage at the next:
-	// 11 (uncoupled) to 16 (recurrent, ring) measured.
-	memStepVectorsPerNeuron = 16
+	// memCSRBytes is what an event-driven synapse takes: its weight and
+	// column index (8 + 4 bytes) in W and again in its transpose Wᵀ, which
+	// the event op walks by presynaptic neuron.
+	memCSRBytes = 2 * 12
+	// memGCShare is how much of the live data the heap carries in garbage
+	// at its peak, per unit of GOGC/100: the build's temporaries (the
+	// drawn matrix converted to CSR, the transposes), since a step
+	// allocates nothing. 0.4 (a 10 % allowance at GOGC 25) fits the table
+	// above.
+	memGCShare = 0.4
 	// memRhythmPerStep is what a scenario with a rhythm (izhikevich2003)
 	// holds per step, in bytes: the RateSink's count (4), the rate (8),
 	// and spectrum.png's line through every bin (plotter.XYs, 16, and its
@@ -97,30 +109,40 @@ const (
 	memRhythmPerStep = 200
 )
 
-// dense is a dense weight matrix of a scenario: values, and the float64
-// copies of it that stay alive besides graph.Param's tensor in the dtype.
-type dense struct {
-	values      int64
-	float64Kept int64
+// projectionMem is a projection's share of the memory model.
+type projectionMem struct {
+	pairs    int64   // post × pre
+	nnz      float64 // expected synapses
+	float64s int64   // dense float64 copies of the matrix kept (drawn, explicit)
 }
 
-// denseWeights returns the dense weight matrices that scenario k of n
-// neurons allocates. The course's projections draw their weights into a
-// float64 slice that synapse.Config keeps; ring and izhikevich2003 give
-// explicit weights, which the Spec keeps and the projection copies.
-func denseWeights(k network.Kind, n int64) ([]dense, error) {
+// projections returns the projections that scenario k of n neurons builds.
+// The course's projections draw their weights into a dense float64 slice
+// that synapse.Config keeps; ring and izhikevich2003 give explicit weights,
+// which the Spec keeps and the projection copies.
+func projections(k network.Kind, n int64, notebook bool) ([]projectionMem, error) {
 	in := n * network.NIn
+	input := projectionMem{in, float64(in) * network.InputProb, 1}
 	switch k {
 	case network.Single:
 		return nil, nil
-	case network.Synaptic, network.Uncoupled:
-		return []dense{{in, 1}}, nil
+	case network.Synaptic:
+		return []projectionMem{{in, float64(in), 1}}, nil
+	case network.Uncoupled:
+		return []projectionMem{input}, nil
 	case network.Recurrent:
-		return []dense{{in, 1}, {n * n, 1}}, nil
+		p := network.RecProb
+		if notebook {
+			p = network.NotebookRecProb
+		}
+		return []projectionMem{input, {n * n, float64(n*n) * p, 1}}, nil
 	case network.Izhikevich2003:
-		return []dense{{n * n, 2}}, nil
+		return []projectionMem{{n * n, float64(n * n), 2}}, nil
 	case network.Ring:
-		return []dense{{in, 2}, {n * n, 2}}, nil
+		// Excitatory neurons (80 %) reach 2·RingReach neighbours, inhibitory
+		// ones (20 %) connect with RecProb.
+		perPost := 0.8*2*network.RingReach + 0.2*float64(n)*network.RecProb
+		return []projectionMem{{in, float64(in) * network.InputProb / 2, 2}, {n * n, float64(n) * perPost, 2}}, nil
 	}
 	return nil, fmt.Errorf("sim: EstimateMemory: no memory model for scenario %v", k)
 }
@@ -152,31 +174,28 @@ func currentGC() gcSettings {
 
 // EstimateMemory returns the peak resident memory, in bytes, that running
 // p takes in this process with streamed outputs, as the spikegraph
-// command is to run it (CSVSpikeSink, NPYTraceSink, RateSink, the figures
-// drawn from the files): nothing but a rhythm's population rate grows
-// with the steps. Nothing is allocated: the estimate comes from p's
-// scenario, n, dtype and steps and the garbage collector's current
+// command runs it (CSVSpikeSink, NPYTraceSink, RateSink, the figures drawn
+// from the files): nothing but a rhythm's population rate grows with the
+// steps. Nothing is allocated: the estimate comes from p's scenario, n,
+// dtype, propagation and steps and the garbage collector's current
 // settings (GOGC and the memory limit, as debug.SetGCPercent and
 // debug.SetMemoryLimit set them: set them first), as
 //
-//	live  = Σ dense weights · (8 per float64 copy kept + dtype size)
+//	live  = Σ projections: pairs · 8 · float64 copies kept
+//	                     + dense: pairs · dtype size (graph.Param's tensor)
+//	                     | event: synapses · memCSRBytes (+ 4 each in float32)
 //	      + n · (memHostPerNeuron + memVectorsPerNeuron · dtype size)
 //	      + (steps+1) · memRhythmPerStep   (izhikevich2003 only)
-//	step  = n · memStepVectorsPerNeuron · dtype size   (garbage per step)
-//	heap  = live · (1 + GOGC/100) + step, at most the memory limit less
-//	        memBaseline (the limit itself with GOGC=off), at least live + step
+//	heap  = live · (1 + memGCShare · GOGC/100), at most the memory limit
+//	        less memBaseline (the limit itself with GOGC=off), at least live
 //	peak  = memBaseline + heap
 //
-// The dense weights are the n² recurrent matrices of recurrent, ring and
-// izhikevich2003 and the n × 100 input weights; the course's scenarios
-// keep one float64 copy besides graph.Param's tensor, ring and
-// izhikevich2003 two. GOGC/100 is how far the heap grows between
-// collections: a run too short to reach it peaks lower (by up to
-// GOGC/100 · live). A small run's raster of up to MaxRasterEvents dots
-// (package plot) can add up to about 11 MB at GOGC 25 and 30 MB at GOGC
-// 100, which the model leaves out: it matters only where memBaseline
-// dominates. An error reports a zero or broken Plan, GOGC=off without a
-// memory limit, or a scenario without a model.
+// Each projection is dense or event-driven as network's Auto rule decides
+// (network.AutoEventPairs), or as p.Options.Propagation says. A small
+// run's raster of up to MaxRasterEvents dots (package plot) can add up to
+// about 11 MB, which the model leaves out: it matters only where
+// memBaseline dominates. An error reports a zero or broken Plan, GOGC=off
+// without a memory limit, or a scenario without a model.
 func EstimateMemory(p Plan) (int64, error) {
 	return estimateMemory(p, currentGC())
 }
@@ -201,28 +220,48 @@ func estimateMemory(p Plan, gc gcSettings) (int64, error) {
 	if gc.percent < 0 && gc.limit == math.MaxInt64 {
 		return 0, errors.New("sim: EstimateMemory: garbage collection is off (GOGC=off) without a memory limit: the heap grows with every step")
 	}
-	ws, err := denseWeights(p.Scenario.Kind, n)
+	ps, err := projections(p.Scenario.Kind, n, p.Options.Notebook)
 	if err != nil {
 		return 0, err
 	}
 	live := 0.0 // float64: n² at the largest n overflows nothing, and rounding is far below the model's error
-	for _, w := range ws {
-		live += float64(w.values) * float64(8*w.float64Kept+size)
+	for _, pr := range ps {
+		live += float64(pr.pairs) * float64(8*pr.float64s)
+		if event(p.Options, pr.pairs) {
+			csr := float64(memCSRBytes)
+			if size == 4 {
+				csr += 2 * 4 // the op's float32 copy of each matrix's values
+			}
+			live += pr.nnz * csr
+		} else {
+			live += float64(pr.pairs) * float64(size)
+		}
 	}
 	live += float64(n) * float64(memHostPerNeuron+memVectorsPerNeuron*size)
 	if p.Scenario.Rhythm {
 		live += float64(p.Steps+1) * memRhythmPerStep
 	}
-	step := float64(n) * float64(memStepVectorsPerNeuron*size)
 	room := float64(gc.limit) - memBaseline // +Inf-like without a limit
 	heap := room                            // GOGC=off: the heap grows to the limit
 	if gc.percent >= 0 {
-		heap = min(live*(1+float64(gc.percent)/100)+step, room)
+		heap = min(live*(1+memGCShare*float64(gc.percent)/100), room)
 	}
-	heap = max(heap, live+step)
+	heap = max(heap, live)
 	peak := memBaseline + heap
 	if peak >= math.MaxInt64 {
 		return math.MaxInt64, nil
 	}
 	return int64(math.Ceil(peak)), nil
+}
+
+// event reports whether a projection of pairs pairs propagates event by
+// event under o (network's Auto rule on the fused engine).
+func event(o network.Options, pairs int64) bool {
+	switch o.Propagation {
+	case network.Event:
+		return true
+	case network.Dense:
+		return false
+	}
+	return o.Engine == network.Fused && !o.Notebook && pairs >= network.AutoEventPairs
 }
