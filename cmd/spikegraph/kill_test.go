@@ -212,3 +212,27 @@ func TestConcurrentRunsIntoOneDir(t *testing.T) {
 		t.Errorf("%d complete run folders, want 10", complete)
 	}
 }
+
+// TestMemoryDoesNotGrowWithDuration: a run 100 times longer peaks within
+// 10 MB of the shorter one. The single neuron's 1e6 ms are 2e6 samples:
+// kept in memory, its trace alone would take 16 MB, and drawing it from
+// memory as much again, so the test fails if the outputs stop streaming.
+// (The figures for uncoupled at 1e4, 1e5 and 1e6 ms are in the
+// README.)
+func TestMemoryDoesNotGrowWithDuration(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts subprocesses")
+	}
+	peak := func(duration string) int64 {
+		cmd := asMain("run", "single", "--duration", duration, "--out", t.TempDir())
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		return cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // KiB
+	}
+	short, long := peak("10000"), peak("1000000")
+	t.Logf("peak RSS: %d bytes for 1e4 ms, %d for 1e6 ms", short, long)
+	if long-short > 10e6 {
+		t.Errorf("the 100x longer run peaked %d bytes higher (over 10 MB)", long-short)
+	}
+}
