@@ -307,6 +307,11 @@ func reversal(c network.Conductance, nPre int, inh []bool) ([]float64, error) {
 	default:
 		return nil, fmt.Errorf("%d reversal potentials for %d presynaptic neurons", len(c.E), nPre)
 	}
+	for i, x := range e {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("E[%d] = %v mV is not finite", i, x)
+		}
+	}
 	return e, nil
 }
 

@@ -197,6 +197,8 @@ func TestNewReferenceRejects(t *testing.T) {
 	twoSources.Sources = append(twoSources.Sources, twoSources.Sources[0])
 	delayed := Spec(10, 1, 0.1)
 	delayed.Projections[1].DelaySteps = 1
+	nanE := Spec(10, 1, 0.1)
+	nanE.Projections[0].Synapse = network.Conductance{TauMs: 10, E: []float64{math.NaN()}}
 	for _, tc := range []struct {
 		name        string
 		spec        network.Spec
@@ -207,6 +209,7 @@ func TestNewReferenceRejects(t *testing.T) {
 		{"delay", delayed, true},
 		{"no neurons", Spec(0, 1, 0.1), false},
 		{"bad probability", Spec(10, 1, 1.5), false},
+		{"NaN reversal potential", nanE, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := NewReference(ctx, tc.spec)
