@@ -120,7 +120,7 @@ type projectionMem struct {
 // The course's projections draw their weights into a dense float64 slice
 // that synapse.Config keeps; ring and izhikevich2003 give explicit weights,
 // which the Spec keeps and the projection copies.
-func projections(k network.Kind, n int64, notebook bool) ([]projectionMem, error) {
+func projections(k network.Kind, n int64, notebook bool, pRec float64) ([]projectionMem, error) {
 	in := n * network.NIn
 	input := projectionMem{in, float64(in) * network.InputProb, 1}
 	switch k {
@@ -134,6 +134,9 @@ func projections(k network.Kind, n int64, notebook bool) ([]projectionMem, error
 		p := network.RecProb
 		if notebook {
 			p = network.NotebookRecProb
+		}
+		if pRec > 0 {
+			p = pRec
 		}
 		return []projectionMem{input, {n * n, float64(n*n) * p, 1}}, nil
 	case network.Izhikevich2003:
@@ -220,7 +223,7 @@ func estimateMemory(p Plan, gc gcSettings) (int64, error) {
 	if gc.percent < 0 && gc.limit == math.MaxInt64 {
 		return 0, errors.New("sim: EstimateMemory: garbage collection is off (GOGC=off) without a memory limit: the heap grows with every step")
 	}
-	ps, err := projections(p.Scenario.Kind, n, p.Options.Notebook)
+	ps, err := projections(p.Scenario.Kind, n, p.Options.Notebook, p.Options.PRec)
 	if err != nil {
 		return 0, err
 	}

@@ -71,6 +71,7 @@ Usage:
   spikegraph graph SCENARIO [flags]   print the step graph (--format names|dot)
   spikegraph features [flags]         Izhikevich (2004) Fig. 1: the 20 behaviours
   spikegraph classes [flags]          Izhikevich (2003) Fig. 2: the 8 cell classes
+  spikegraph bench [flags]            time Step 4 on the graph engine against a plain-Go loop
   spikegraph help                     show this text
   spikegraph version                  print the version (also --version)
 
@@ -156,6 +157,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return cmdGraph(ctx, args[1:], stdout, stderr)
 	case "features":
 		return featuresCmd.run(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return cmdBench(ctx, args[1:], stdout, stderr)
 	case "classes":
 		return classesCmd.run(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -165,7 +168,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stdout, "spikegraph %s\n", versionString())
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "spikegraph: unknown command %q (want run, graph, features, classes, help or version)\n", args[0])
+	fmt.Fprintf(stderr, "spikegraph: unknown command %q (want run, graph, features, classes, bench, help or version)\n", args[0])
 	return exitUsage
 }
 
@@ -200,7 +203,7 @@ func report(stderr io.Writer, cmd string, err error) int {
 // options (the scenario, a Spec field) keep their names.
 func flagName(option string) string {
 	switch option {
-	case "n", "dt", "duration", "notebook", "dtype", "engine", "synapses":
+	case "n", "dt", "duration", "notebook", "dtype", "engine", "synapses", "p-rec":
 		return "--" + option
 	}
 	return option

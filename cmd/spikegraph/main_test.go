@@ -467,6 +467,13 @@ func TestFlagsInAnyOrderOnce(t *testing.T) {
 		{[]string{"graph", "single", "--out", dir}, "writes nothing"},
 		{[]string{"run", "izhikevich2003", "--duration", "1"}, "--duration"},
 		{[]string{"run", "single", "--duration", "1e12"}, "more than"},
+		{[]string{"run", "single", "--p-rec", "0.5"}, "--p-rec: does not apply"},
+		{[]string{"run", "recurrent", "--p-rec", "1.5"}, "--p-rec: 1.5 must be in (0, 1]"},
+		{[]string{"run", "recurrent", "--p-rec", "0"}, "--p-rec: 0"},
+		{[]string{"run", "recurrent", "--synapses", "sometimes"}, "--synapses"},
+		{[]string{"run", "recurrent", "--engine", "v8"}, "--engine"},
+		{[]string{"bench", "--n", "1"}, "--n"},
+		{[]string{"bench", "--engines", "gpu"}, "--engines"},
 	} {
 		code, out, e := runCLI(t, tc.args...)
 		if code != exitUsage || !strings.Contains(e, tc.want) || strings.Count(e, "\n") != 1 || out != "" {

@@ -45,6 +45,8 @@ func runFlagsHelp() string {
                     writes DIR/<time stamp>-seed<N>/ and DIR/latest points to
                     the newest complete one
   --name NAME       the run folder's name instead of the time stamp
+  --p-rec P         recurrent only: connection probability (default the
+                    course's 0.1; e.g. 100/n keeps 100 synapses a neuron)
   --synapses S      auto, dense or event (default auto: event-driven for
                     projections of 65,536 pairs or more, dense below and for
                     --notebook); written into summary.json
@@ -112,6 +114,7 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	format := fs.String("format", "names", "")
 	synapses := fs.String("synapses", "auto", "")
 	maxMemory := fs.String("max-memory", "", "")
+	pRec := fs.Float64("p-rec", 0, "")
 	engine := fs.String("engine", "fused", "")
 	pos, set, err := parseFlags(fs, args)
 	if err != nil {
@@ -150,7 +153,10 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	if *notebook && !set["dtype"] {
 		dtName = "float32" // the notebook ran in float32
 	}
-	o := network.Options{Seed: *seed, N: *n, DtMs: *dt, Notebook: *notebook}
+	if set["p-rec"] && *pRec == 0 {
+		return nil, &network.OptionError{Option: "p-rec", Err: errors.New("0 (leave --p-rec out for the course's 0.1)")}
+	}
+	o := network.Options{Seed: *seed, N: *n, DtMs: *dt, Notebook: *notebook, PRec: *pRec}
 	if o.Dtype, err = network.ParseDtype(dtName); err != nil {
 		return nil, err
 	}

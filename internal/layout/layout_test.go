@@ -37,7 +37,9 @@ var layers = map[string]layer{
 	"plot":           {allow: []string{"analysis"}},
 	"sim":            {allow: []string{"session", "models/*", "graph", "ops", "analysis"}},
 	"train":          {allow: []string{"sim", "session", "models/*", "graph", "ops", "analysis"}},
-	"export":         {allow: []string{"sim", "session", "models/*", "graph", "ops", "analysis"}},
+	// Performance comparisons: a reference loop beside the engine.
+	"bench":  {allow: []string{"sim", "session", "models/*", "graph", "ops", "analysis"}},
+	"export": {allow: []string{"sim", "session", "models/*", "graph", "ops", "analysis"}},
 	// The command line: flags, the output folder, exit codes. It reaches
 	// gorgonia, tensor and gonum/plot only through the packages below it.
 	"cmd/*": {allow: []string{"cmd/*", "sim", "plot", "train", "export", "models/*", "session", "graph", "ops", "analysis"},

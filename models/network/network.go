@@ -164,6 +164,12 @@ func newCourse(k Kind) func(ctx context.Context, o Options) (*Net, error) {
 				rec.Connect = Pairwise{P: NotebookRecProb}
 				rec.Scale = []BlockScale{{Pre: Exc, Post: Inh, Factor: 3}}
 			}
+			if o.PRec != 0 {
+				// Any other probability: the draw skips ahead instead of
+				// testing every pair, so n in the tens of thousands builds in
+				// time proportional to the synapses.
+				rec.Connect = FixedProbability{P: o.PRec}
+			}
 			spec.Projections = append(spec.Projections, rec)
 		}
 		return net, net.build(ctx, spec)

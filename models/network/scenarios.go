@@ -50,6 +50,9 @@ type Scenario struct {
 	TauMs float64
 	// Notebook reports whether Options.Notebook applies (steps 1-4).
 	Notebook bool
+	// PRec reports whether Options.PRec (the recurrent connection
+	// probability) applies.
+	PRec bool
 	// Semantics names the scheme the outputs follow: "course" or "net.m".
 	Semantics string
 	// Rhythm reports whether the scenario's rhythms matter (the command
@@ -69,7 +72,7 @@ var scenarioTable = []Scenario{
 	{Kind: Uncoupled, Name: "uncoupled", Aliases: []string{"step3"}, Summary: "n neurons (default 1000), 20% inhibitory, Poisson input",
 		MinN: 1, MaxN: MaxUncoupledN, DefaultN: DefaultN, DefaultDtMs: DefaultDtMs, TauMs: TauGMs, Notebook: true, Semantics: "course", build: newCourse(Uncoupled)},
 	{Kind: Recurrent, Name: "recurrent", Aliases: []string{"step4"}, Summary: "the same with recurrent conductance synapses",
-		MinN: 1, MaxN: MaxN, DefaultN: DefaultN, DefaultDtMs: DefaultDtMs, TauMs: TauGMs, Notebook: true, Semantics: "course", build: newCourse(Recurrent)},
+		MinN: 1, MaxN: MaxN, DefaultN: DefaultN, DefaultDtMs: DefaultDtMs, TauMs: TauGMs, Notebook: true, PRec: true, Semantics: "course", build: newCourse(Recurrent)},
 	{Kind: Izhikevich2003, Name: "izhikevich2003", Summary: "Izhikevich's 2003 network of 1000 neurons (net.m)",
 		MinN: 1, MaxN: MaxN, DefaultN: DefaultN, DefaultDtMs: Izh2003DtMs, FixedDt: true,
 		FixedDtWhy: "net.m's thalamic noise is drawn per 1 ms step, so another dt would change the input",
@@ -155,6 +158,10 @@ type Options struct {
 	Engine   Engine       // Fused (the zero value) or Fine: see Spec.Engine
 	// Propagation is every projection's (see Projection.Propagation).
 	Propagation Propagation
+	// PRec is the recurrent connection probability, in (0, 1], where the
+	// scenario takes it (Scenario.PRec); 0 means the course's (or the
+	// notebook's).
+	PRec float64
 }
 
 // ParseDtype returns the dtype named name ("float64" or "float32") for
@@ -171,6 +178,12 @@ func ParseDtype(name string) (tensor.Dtype, error) {
 // filled in. A broken rule is an *OptionError naming the option ("n",
 // "dt", "dtype", "notebook").
 func (s Scenario) Check(o Options) (Options, error) {
+	if o.PRec != 0 && !s.PRec {
+		return o, optionf("p-rec", "does not apply to %s (recurrent only)", s.Name)
+	}
+	if o.PRec != 0 && !(o.PRec > 0 && o.PRec <= 1) {
+		return o, optionf("p-rec", "%v must be in (0, 1]", o.PRec)
+	}
 	if o.Notebook && !s.Notebook {
 		return o, optionf("notebook", "applies to the notebook's scenarios (steps 1-4), not %s", s.Name)
 	}
