@@ -325,16 +325,41 @@ func eventLoop[T float32 | float64](op ConductanceEvent, val, e, h, s, v, out []
 	if op.Neat {
 		gv = h
 	}
-	for j := range cur {
-		gs, es := gv[j], T(e[0]*hn[j])
-		for c := 1; c < K; c++ {
-			gs += gv[c*nPost+j]
-			es += T(e[c] * hn[c*nPost+j])
-		}
-		cur[j] = es - T(gs*v[j])
-	}
 	decay := T(op.Decay)
-	for i := range hn {
-		hn[i] = decay * hn[i]
+	v = v[:nPost]
+	// The current reads each class's conductance after this step's
+	// spikes, then the conductance decays: per element, in that order,
+	// so one pass does both. One and two classes (the course's excitatory
+	// input; excitatory and inhibitory) get loops of their own.
+	switch K {
+	case 1:
+		h0, g0 := hn[:nPost], gv[:nPost]
+		e0 := e[0]
+		for j := range cur {
+			cur[j] = T(e0*h0[j]) - T(g0[j]*v[j])
+			h0[j] = decay * h0[j]
+		}
+	case 2:
+		h0, h1 := hn[:nPost], hn[nPost:2*nPost]
+		g0, g1 := gv[:nPost], gv[nPost:2*nPost]
+		e0, e1 := e[0], e[1]
+		for j := range cur {
+			gs := g0[j] + g1[j]
+			es := T(e0*h0[j]) + T(e1*h1[j])
+			cur[j] = es - T(gs*v[j])
+			h0[j], h1[j] = decay*h0[j], decay*h1[j]
+		}
+	default:
+		for j := range cur {
+			gs, es := gv[j], T(e[0]*hn[j])
+			for c := 1; c < K; c++ {
+				gs += gv[c*nPost+j]
+				es += T(e[c] * hn[c*nPost+j])
+			}
+			cur[j] = es - T(gs*v[j])
+		}
+		for i := range hn {
+			hn[i] = decay * hn[i]
+		}
 	}
 }

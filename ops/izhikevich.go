@@ -319,6 +319,10 @@ func izhLoop[T float32 | float64](op IzhikevichStep, v, u, f, a, b, c, d, in, ou
 	}
 	switch op.Scheme {
 	case IzhikevichCourse:
+		if in != nil && k.std && !k.strict {
+			courseLoop(&k, v, u, f, a, b, c, d, in[:n], vo, uo, fo)
+			return
+		}
 		for j := range vo {
 			vE, uE := euler(j, v[j], u[j])
 			if f[j] != 0 {
@@ -373,6 +377,33 @@ func izhLoop[T float32 | float64](op IzhikevichStep, v, u, f, a, b, c, d, in, ou
 			if k.spike(v2) {
 				fo[j] = 1
 			}
+		}
+	}
+}
+
+// courseLoop is izhLoop's Course scheme with an input and the standard u
+// equation written out, the network's common case: the same operations in
+// the same order (so the same bits), without closures in the loop.
+func courseLoop[T float32 | float64](k *izhK[T], v, u, f, a, b, c, d, in, vo, uo, fo []T) {
+	n := len(vo)
+	v, u, f, a, b, c, d, in, uo, fo = v[:n], u[:n], f[:n], a[:n], b[:n], c[:n], d[:n], in[:n], uo[:n], fo[:n]
+	k2, k1, k0, dt, peak, th := k.k2, k.k1, k.k0, k.dt, k.peak, k.th
+	for j := 0; j < n; j++ {
+		vj, uj := v[j], u[j]
+		var vE, uE T
+		if f[j] != 0 {
+			vE, uE = c[j], uj+d[j]
+		} else {
+			t := T(k2*vj) + k1
+			dv := ((T(t*vj) + k0) - uj) + in[j]
+			vE = vj + T(dt*dv)
+			uE = uj + T(dt*T(a[j]*(T(b[j]*vj)-uj)))
+		}
+		uo[j] = uE
+		if float64(vE) >= th {
+			fo[j], vo[j] = 1, peak
+		} else {
+			fo[j], vo[j] = 0, vE
 		}
 	}
 }
