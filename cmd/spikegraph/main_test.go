@@ -576,3 +576,22 @@ func TestDiskEstimate(t *testing.T) {
 		t.Errorf("a run too large for the disk: exit %d, %q", code, errb.String())
 	}
 }
+
+// TestRhythmNeedsItsDuration: izhikevich2003 at the shortest duration its
+// analysis accepts runs to the end; a millisecond less is refused before
+// any work, never after simulating.
+func TestRhythmNeedsItsDuration(t *testing.T) {
+	dir := t.TempDir()
+	min := strconv.Itoa(network.RhythmMinDurationMs)
+	if code, _, e := runCLI(t, "run", "izhikevich2003", "--n", "100", "--duration", min, "--out", dir); code != 0 {
+		t.Fatalf("--duration %s: exit %d, %s", min, code, e)
+	}
+	less := strconv.Itoa(network.RhythmMinDurationMs - 1)
+	code, _, e := runCLI(t, "run", "izhikevich2003", "--n", "100", "--duration", less, "--out", dir, "--name", "short")
+	if code != exitUsage || !strings.Contains(e, "--duration") {
+		t.Errorf("--duration %s: exit %d, %q", less, code, e)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "short")); !os.IsNotExist(err) {
+		t.Error("the refused run made a folder")
+	}
+}

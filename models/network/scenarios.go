@@ -76,10 +76,16 @@ var scenarioTable = []Scenario{
 	{Kind: Izhikevich2003, Name: "izhikevich2003", Summary: "Izhikevich's 2003 network of 1000 neurons (net.m)",
 		MinN: 1, MaxN: MaxN, DefaultN: DefaultN, DefaultDtMs: Izh2003DtMs, FixedDt: true,
 		FixedDtWhy: "net.m's thalamic noise is drawn per 1 ms step, so another dt would change the input",
-		Semantics:  "net.m", Rhythm: true, MinDurationMs: 2 * Izh2003DtMs, build: newIzh2003},
+		Semantics:  "net.m", Rhythm: true, MinDurationMs: RhythmMinDurationMs, build: newIzh2003},
 	{Kind: Ring, Name: "ring", Aliases: []string{"step5"}, Summary: "the course's Step 5 ring network",
 		MinN: MinRingN, MaxN: MaxN, DefaultN: DefaultN, DefaultDtMs: DefaultDtMs, TauMs: TauGMs, Semantics: "course", build: newRing},
 }
+
+// RhythmMinDurationMs is the shortest run whose rhythm analysis has a
+// frequency bin in the alpha band (6-14 Hz, package analysis): a Welch
+// segment of the whole run at 1 ms has bins 1000/T Hz apart, and the first
+// falls at or below 14 Hz from T = 72 ms (13.9 Hz).
+const RhythmMinDurationMs = 72
 
 // Scenarios returns the scenario table in the notebook's order (a copy).
 func Scenarios() []Scenario {
