@@ -42,7 +42,7 @@ var layers = map[string]layer{
 	"export": {allow: []string{"sim", "session", "models/*", "graph", "ops", "analysis"}},
 	// The command line: flags, the output folder, exit codes. It reaches
 	// gorgonia, tensor and gonum/plot only through the packages below it.
-	"cmd/*": {allow: []string{"cmd/*", "sim", "plot", "train", "export", "models/*", "session", "graph", "ops", "analysis"},
+	"cmd/*": {allow: []string{"cmd/*", "sim", "plot", "bench", "train", "export", "models/*", "session", "graph", "ops", "analysis"},
 		banExtra: []string{"gorgonia.org/gorgonia", "gorgonia.org/tensor", "gonum.org/v1/plot"}},
 	// An example of extending spikegraph: its own model on the public
 	// extension API, dropped into the composer (with the stimulus
