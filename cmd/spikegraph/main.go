@@ -7,13 +7,23 @@
 //	spikegraph graph SCENARIO [flags]   print the step graph (names or dot)
 //	spikegraph features [flags]         Izhikevich (2004) Fig. 1, the 20 behaviours
 //	spikegraph classes [flags]          Izhikevich (2003) Fig. 2, the 8 cell classes
+//	spikegraph bench [flags]            Step 4 on the graph engine against a plain-Go loop
 //	spikegraph help                     this text
+//	spikegraph version                  the version (also --version)
 //
 // The scenarios are those of the scenario table (network.Scenarios): the
 // seed notebook's steps and more; 'spikegraph help' lists them and
 // 'spikegraph run -h' gives each one's rules. The simulation itself is
 // package sim's: this command parses flags, lays out the output folder,
 // shows progress and maps errors to exit statuses.
+//
+// Every command that writes makes its own folder inside --out for each run
+// (DIR/<time stamp>-seed<N>, or --name) with the run's status in its
+// summary.json ("running" from the start, then "complete", "interrupted"
+// or "failed"), streams spikes.csv and v.npy into it as the run goes, and
+// points DIR/latest at the newest complete run (package outdir). Memory
+// and disk are estimated before anything is built; a run that would not
+// fit is refused with the estimate and the limit.
 //
 // A run that takes longer than about 2 s shows its progress on stderr when
 // stderr is a terminal.

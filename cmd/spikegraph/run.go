@@ -79,6 +79,12 @@ func scenarioRules() string {
 		if s.Notebook {
 			dt += "; --notebook"
 		}
+		if s.PRec {
+			dt += "; --p-rec"
+		}
+		if s.MinDurationMs > 0 {
+			dt += fmt.Sprintf("; at least %g ms", s.MinDurationMs)
+		}
 		fmt.Fprintf(&b, "  %-15s %-28s %s\n", s.Name, n, dt)
 	}
 	return b.String()
