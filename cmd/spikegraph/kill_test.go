@@ -236,3 +236,34 @@ func TestMemoryDoesNotGrowWithDuration(t *testing.T) {
 		t.Errorf("the 100x longer run peaked %d bytes higher (over 10 MB)", long-short)
 	}
 }
+
+// TestSameBitsAtAnyThreadCount: the same seed gives byte-identical
+// outputs under GOMAXPROCS 1 and 2 (the engine may parallelise; its sums
+// must not depend on the thread count).
+func TestSameBitsAtAnyThreadCount(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts subprocesses")
+	}
+	outs := map[string][]byte{}
+	for _, procs := range []string{"1", "2"} {
+		dir := t.TempDir()
+		cmd := asMain("run", "recurrent", "--n", "400", "--duration", "400", "--seed", "3", "--out", dir, "--name", "r")
+		cmd.Env = append(cmd.Env, "GOMAXPROCS="+procs)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("GOMAXPROCS=%s: %v\n%s", procs, err, out)
+		}
+		for _, f := range []string{"spikes.csv", "v.npy"} {
+			b, err := os.ReadFile(filepath.Join(dir, "r", f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if prev, ok := outs[f]; ok && !bytes.Equal(prev, b) {
+				t.Errorf("%s differs between GOMAXPROCS 1 and 2", f)
+			}
+			outs[f] = b
+		}
+	}
+	if len(outs["spikes.csv"]) < 100 {
+		t.Errorf("spikes.csv has %d bytes: too quiet to compare", len(outs["spikes.csv"]))
+	}
+}
