@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -71,6 +72,9 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		cfg.Engines = append(cfg.Engines, e)
 	}
+	// The collector's setting of run (gcPercent): the peak RSS it prints is
+	// the one a run of that network has.
+	debug.SetGCPercent(gcPercent)
 	cfg.Progress = func(r bench.Result) {
 		fmt.Fprintf(stderr, "  %v n=%d seed %d: loop %.4f s\n", r.Engine, r.N, r.Seed, r.Loop.Seconds())
 	}
