@@ -183,46 +183,12 @@ func (op IzhikevichStep) size(inputs []gorgonia.DimSizer) (int, error) {
 }
 
 func (op IzhikevichStep) checkChildren(children []*gorgonia.Node) error {
-	if err := op.Validate(); err != nil {
-		return err
-	}
-	if len(children) != op.Arity() {
-		return fmt.Errorf("ops: %v: got %d children, want %d", op, len(children), op.Arity())
-	}
-	s := children[0].Shape()
-	if len(s) != 1 {
-		return fmt.Errorf("ops: %v: v has shape %v, want a vector", op, s)
-	}
-	return vectorChildren(op, children, op.names(), op.lens(s[0]))
+	return checkStepChildren(op, children)
 }
 
 // check validates the op, the inputs and the output (nil: allocate one).
 func (op IzhikevichStep) check(out gorgonia.Value, inputs []gorgonia.Value) ([]floatView, floatView, error) {
-	if err := op.Validate(); err != nil {
-		return nil, floatView{}, err
-	}
-	if len(inputs) != op.Arity() {
-		return nil, floatView{}, arityError(op, len(inputs))
-	}
-	if err := nilInput(op, inputs); err != nil {
-		return nil, floatView{}, err
-	}
-	n := inputs[0].Shape().TotalSize()
-	x, err := vectors(op, inputs, op.names(), op.lens(n))
-	if err != nil {
-		return nil, floatView{}, err
-	}
-	if out == nil {
-		return x, floatView{}, nil
-	}
-	_, o, err := packedOut(op, out, x[0].dt, 3*n)
-	if err != nil {
-		return nil, floatView{}, err
-	}
-	if anyOverlap(o, x) {
-		return nil, floatView{}, fmt.Errorf("ops: %v: the output shares memory with an input", op)
-	}
-	return x, o, nil
+	return checkStep(op, out, inputs)
 }
 
 func (op IzhikevichStep) do(prealloc gorgonia.Value, inputs []gorgonia.Value) (gorgonia.Value, error) {

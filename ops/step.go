@@ -1,0 +1,62 @@
+package ops
+
+import (
+	"fmt"
+
+	"gorgonia.org/gorgonia"
+)
+
+// stepOp is a fused population step (IzhikevichStep, LIFStep): vector
+// inputs whose first is v [n], named and sized by the op, and an output
+// packing three vectors of n (the next v, the second state, fired).
+type stepOp interface {
+	gorgonia.Op
+	Validate() error
+	names() []string
+	lens(n int) []int
+}
+
+// checkStepChildren checks a fused step's children when it is applied.
+func checkStepChildren(op stepOp, children []*gorgonia.Node) error {
+	if err := op.Validate(); err != nil {
+		return err
+	}
+	if len(children) != op.Arity() {
+		return fmt.Errorf("ops: %v: got %d children, want %d", op, len(children), op.Arity())
+	}
+	s := children[0].Shape()
+	if len(s) != 1 {
+		return fmt.Errorf("ops: %v: v has shape %v, want a vector", op, s)
+	}
+	return vectorChildren(op, children, op.names(), op.lens(s[0]))
+}
+
+// checkStep validates a fused step, its inputs and its packed output (nil:
+// not checked) and returns their views.
+func checkStep(op stepOp, out gorgonia.Value, inputs []gorgonia.Value) ([]floatView, floatView, error) {
+	if err := op.Validate(); err != nil {
+		return nil, floatView{}, err
+	}
+	if len(inputs) != op.Arity() {
+		return nil, floatView{}, arityError(op, len(inputs))
+	}
+	if err := nilInput(op, inputs); err != nil {
+		return nil, floatView{}, err
+	}
+	n := inputs[0].Shape().TotalSize()
+	x, err := vectors(op, inputs, op.names(), op.lens(n))
+	if err != nil {
+		return nil, floatView{}, err
+	}
+	if out == nil {
+		return x, floatView{}, nil
+	}
+	_, o, err := packedOut(op, out, x[0].dt, 3*n)
+	if err != nil {
+		return nil, floatView{}, err
+	}
+	if anyOverlap(o, x) {
+		return nil, floatView{}, fmt.Errorf("ops: %v: the output shares memory with an input", op)
+	}
+	return x, o, nil
+}
