@@ -24,4 +24,13 @@ type Neurons struct {
 	// has none. A composer calls one of Advance and Fused, once: Advance
 	// for a graph to differentiate, Fused to simulate.
 	Fused func(input *Node) error
+	// FusedCond, when not nil, is Fused with the current and decay of
+	// event-driven conductance synapses computed inside the population's
+	// op: h [K·n] holds each neuron's conductance per reversal potential
+	// e[k] after this step's spikes (class-major), decay is 1 − dt/τ_g.
+	// The op adds Σ_k e[k]·h[k] − (Σ_k h[k])·V to input (nil for none),
+	// takes the step and returns decay·h, the conductances' next value.
+	// nil when the model cannot; a composer calls one of Advance, Fused
+	// and FusedCond, once.
+	FusedCond func(input, h *Node, e []float64, decay float64) (hNext *Node, err error)
 }

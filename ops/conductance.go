@@ -178,28 +178,13 @@ func (op Conductance) String() string {
 // UsePreallocDo computes the step into prealloc (nPre + nPost elements,
 // sharing no memory with the inputs). It allocates its scratch vectors.
 func (op Conductance) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia.Value) (gorgonia.Value, error) {
-	if prealloc == nil {
-		return nil, fmt.Errorf("ops: %v: nil preallocated value", op)
-	}
-	k, err := op.bind(prealloc, inputs)
-	if err != nil {
-		return nil, err
-	}
-	k.run()
-	return prealloc, nil
+	return preallocRun(op, prealloc, func(out gorgonia.Value) (*condKernel, error) { return op.bind(out, inputs) })
 }
 
 // Kernel checks the buffers and allocates the scratch vectors once, and
 // returns the step as a closure that allocates nothing.
 func (op Conductance) Kernel(out gorgonia.Value, in []gorgonia.Value) (func() error, error) {
-	if out == nil {
-		return nil, fmt.Errorf("ops: %v: nil output", op)
-	}
-	k, err := op.bind(out, in)
-	if err != nil {
-		return nil, err
-	}
-	return func() error { k.run(); return nil }, nil
+	return boundKernel(op, out, func(out gorgonia.Value) (*condKernel, error) { return op.bind(out, in) })
 }
 
 // DiffWRT returns all false: the op is forward only.

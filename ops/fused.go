@@ -288,3 +288,44 @@ func anyOverlap(out floatView, in []floatView) bool {
 	}
 	return false
 }
+
+// sameTypeFn returns a → … → a with arity inputs: every input and the
+// output of one type (the fused ops' vectors of one dtype).
+func sameTypeFn(arity int) hm.Type {
+	a := hm.TypeVariable('a')
+	ts := make([]hm.Type, arity+1)
+	for i := range ts {
+		ts[i] = a
+	}
+	return hm.NewFnType(ts...)
+}
+
+// runner is a fused op bound to its buffers.
+type runner interface{ run() }
+
+// preallocRun binds op's kernel to prealloc with bind and runs it once:
+// the UsePreallocDo of a fused op.
+func preallocRun[K runner](op gorgonia.Op, prealloc gorgonia.Value, bind func(out gorgonia.Value) (K, error)) (gorgonia.Value, error) {
+	if prealloc == nil {
+		return nil, fmt.Errorf("ops: %v: nil preallocated value", op)
+	}
+	k, err := bind(prealloc)
+	if err != nil {
+		return nil, err
+	}
+	k.run()
+	return prealloc, nil
+}
+
+// boundKernel binds op's kernel to out with bind, once, and returns it as
+// the closure of the lean executor (package session's Kernel).
+func boundKernel[K runner](op gorgonia.Op, out gorgonia.Value, bind func(out gorgonia.Value) (K, error)) (func() error, error) {
+	if out == nil {
+		return nil, fmt.Errorf("ops: %v: nil output", op)
+	}
+	k, err := bind(out)
+	if err != nil {
+		return nil, err
+	}
+	return func() error { k.run(); return nil }, nil
+}

@@ -44,6 +44,16 @@ type IzhikevichStep struct {
 	DtMs       float64 // time step (ms); > 0
 	VPeak      float64 // spike cut-off (mV)
 	Input      bool    // the op takes the input current as its 8th input
+	// CondE, when not empty, makes the op compute event-driven conductance
+	// synapses' current and decay too (after Deliver): it takes h⁺
+	// [K·n] (class-major, K = len(CondE)) as its last input, adds
+	// Σ_k CondE[k]·h⁺[k][j] − (Σ_k h⁺[k][j])·v[j] (summed as
+	// ConductanceEvent sums it) to the input current (after i, when
+	// Input), and packs CondDecay·h⁺ after fired': the output is
+	// (v', u', fired', h') of (3+K)n elements. It takes the course scheme
+	// with the standard u equation only.
+	CondE     []float64
+	CondDecay float64 // 1 − dt/τ_g; finite
 }
 
 var izhNames = []string{"v", "u", "fired", "a", "b", "c", "d", "i"}
@@ -64,34 +74,40 @@ func (op IzhikevichStep) Validate() error {
 	if !(op.DtMs > 0) || math.IsInf(op.DtMs, 0) {
 		return fmt.Errorf("ops: IzhikevichStep: DtMs (%v) must be > 0 and finite", op.DtMs)
 	}
+	if len(op.CondE) > 0 {
+		if op.Scheme != IzhikevichCourse || !op.StandardU {
+			return fmt.Errorf("ops: IzhikevichStep: CondE takes the course scheme with the standard u equation (scheme %d, StandardU %t)", int(op.Scheme), op.StandardU)
+		}
+		return validCond(op, op.CondE, op.CondDecay)
+	}
 	return nil
 }
 
-// Arity returns 7, or 8 with Input.
+// Arity returns 7, plus 1 with Input and 1 with CondE.
 func (op IzhikevichStep) Arity() int {
+	n := 7
 	if op.Input {
-		return 8
+		n++
 	}
-	return 7
+	if len(op.CondE) > 0 {
+		n++
+	}
+	return n
 }
+
+// outLen returns the packed output's length for n neurons: (3+K)n.
+func (op IzhikevichStep) outLen(n int) int { return (3 + len(op.CondE)) * n }
 
 // Type returns a → … → a.
-func (op IzhikevichStep) Type() hm.Type {
-	a := hm.TypeVariable('a')
-	ts := make([]hm.Type, op.Arity()+1)
-	for i := range ts {
-		ts[i] = a
-	}
-	return hm.NewFnType(ts...)
-}
+func (op IzhikevichStep) Type() hm.Type { return sameTypeFn(op.Arity()) }
 
-// InferShape returns (3n) for inputs of shape (n).
+// InferShape returns ((3+K)n) for inputs of shape (n).
 func (op IzhikevichStep) InferShape(inputs ...gorgonia.DimSizer) (tensor.Shape, error) {
 	n, err := op.size(inputs)
 	if err != nil {
 		return nil, err
 	}
-	return tensor.Shape{3 * n}, nil
+	return tensor.Shape{op.outLen(n)}, nil
 }
 
 // Do computes the step into a new vector.
@@ -114,7 +130,14 @@ func (op IzhikevichStep) WriteHash(h hash.Hash) {
 	for _, x := range []float64{op.K2, op.K1, op.K0, op.VU, op.KU, op.DtMs, op.VPeak} {
 		fmt.Fprintf(h, ",%016x", math.Float64bits(x))
 	}
-	fmt.Fprintf(h, ",%t,%t}", op.StandardU, op.Input)
+	fmt.Fprintf(h, ",%t,%t", op.StandardU, op.Input)
+	if len(op.CondE) > 0 {
+		fmt.Fprintf(h, ",cond=%016x", math.Float64bits(op.CondDecay))
+		for _, e := range op.CondE {
+			fmt.Fprintf(h, ",%016x", math.Float64bits(e))
+		}
+	}
+	fmt.Fprint(h, "}")
 }
 
 // Hashcode returns the 32-bit FNV-1a hash of WriteHash's output.
@@ -122,6 +145,9 @@ func (op IzhikevichStep) Hashcode() uint32 { return hashOf(op) }
 
 // String returns e.g. "IzhikevichStep{scheme=0,dt=0.5,peak=35}".
 func (op IzhikevichStep) String() string {
+	if len(op.CondE) > 0 {
+		return fmt.Sprintf("IzhikevichStep{scheme=%d,dt=%g,peak=%g,cond=%v,decay=%g}", int(op.Scheme), op.DtMs, op.VPeak, op.CondE, op.CondDecay)
+	}
 	return fmt.Sprintf("IzhikevichStep{scheme=%d,dt=%g,peak=%g}", int(op.Scheme), op.DtMs, op.VPeak)
 }
 
@@ -155,12 +181,24 @@ func (op IzhikevichStep) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.N
 	return nil, fmt.Errorf("%w: %v", ErrForwardOnly, op)
 }
 
-func (op IzhikevichStep) names() []string { return izhNames[:op.Arity()] }
+func (op IzhikevichStep) names() []string {
+	names := izhNames[:7]
+	if op.Input {
+		names = izhNames[:8]
+	}
+	if len(op.CondE) > 0 {
+		names = append(names[:len(names):len(names)], "h")
+	}
+	return names
+}
 
 func (op IzhikevichStep) lens(n int) []int {
 	l := make([]int, op.Arity())
 	for i := range l {
 		l[i] = n
+	}
+	if len(op.CondE) > 0 {
+		l[len(l)-1] = len(op.CondE) * n
 	}
 	return l
 }
@@ -198,7 +236,7 @@ func (op IzhikevichStep) do(prealloc gorgonia.Value, inputs []gorgonia.Value) (g
 	}
 	out := prealloc
 	if out == nil {
-		if out, o, err = packedOut(op, nil, x[0].dt, 3*x[0].len()); err != nil {
+		if out, o, err = packedOut(op, nil, x[0].dt, op.outLen(x[0].len())); err != nil {
 			return nil, err
 		}
 	}
@@ -207,10 +245,15 @@ func (op IzhikevichStep) do(prealloc gorgonia.Value, inputs []gorgonia.Value) (g
 }
 
 func (op IzhikevichStep) run(x []floatView, o floatView) {
+	cond := len(op.CondE) > 0
 	if o.dt == tensor.Float32 {
 		var in []float32
 		if op.Input {
 			in = x[7].f32
+		}
+		if cond {
+			courseCond(op, x[0].f32, x[1].f32, x[2].f32, x[3].f32, x[4].f32, x[5].f32, x[6].f32, in, x[len(x)-1].f32, o.f32)
+			return
 		}
 		izhLoop(op, x[0].f32, x[1].f32, x[2].f32, x[3].f32, x[4].f32, x[5].f32, x[6].f32, in, o.f32)
 		return
@@ -219,7 +262,116 @@ func (op IzhikevichStep) run(x []floatView, o floatView) {
 	if op.Input {
 		in = x[7].f64
 	}
+	if cond {
+		courseCond(op, x[0].f64, x[1].f64, x[2].f64, x[3].f64, x[4].f64, x[5].f64, x[6].f64, in, x[len(x)-1].f64, o.f64)
+		return
+	}
 	izhLoop(op, x[0].f64, x[1].f64, x[2].f64, x[3].f64, x[4].f64, x[5].f64, x[6].f64, in, o.f64)
+}
+
+// courseCond is the course scheme with the standard u equation and the
+// conductance current and decay of CondE (see IzhikevichStep): per neuron,
+// the current from h⁺ and v, then courseLoop's step, then the decay. The
+// input current, when present, comes first in the sum (the composer's
+// order: current sources, then projections).
+func courseCond[T float32 | float64](op IzhikevichStep, v, u, f, a, b, c, d, in, h, out []T) {
+	n := len(v)
+	K := len(op.CondE)
+	var e [8]T
+	es := e[:0]
+	if K <= len(e) {
+		es = e[:K]
+	} else {
+		es = make([]T, K)
+	}
+	for k, x := range op.CondE {
+		es[k] = T(x)
+	}
+	vo, uo, fo, ho := out[:n], out[n:2*n], out[2*n:3*n], out[3*n:(3+K)*n]
+	u, f, a, b, c, d, h = u[:n], f[:n], a[:n], b[:n], c[:n], d[:n], h[:K*n]
+	k2, k1, k0, dt := T(op.K2), T(op.K1), T(op.K0), T(op.DtMs)
+	peak, th, decay := T(op.VPeak), op.VPeak, T(op.CondDecay)
+	if in != nil {
+		in = in[:n]
+	}
+	step := func(j int, vj, uj, I T) {
+		t := T(k2*vj) + k1
+		dv := ((T(t*vj) + k0) - uj) + I
+		vE := vj + T(dt*dv)
+		uo[j] = uj + T(dt*T(a[j]*(T(b[j]*vj)-uj)))
+		if float64(vE) >= th {
+			fo[j], vo[j] = 1, peak
+		} else {
+			fo[j], vo[j] = 0, vE
+		}
+	}
+	reset := func(j int, uj T) {
+		uo[j] = uj + d[j]
+		if float64(c[j]) >= th {
+			fo[j], vo[j] = 1, peak
+		} else {
+			fo[j], vo[j] = 0, c[j]
+		}
+	}
+	switch {
+	case K == 2 && in == nil:
+		// The course network's case (excitatory and inhibitory synapses,
+		// no other input), written out so that the compiler keeps it in
+		// registers; the same operations as the default case.
+		e0, e1 := es[0], es[1]
+		h0, h1 := h[:n], h[n:2*n]
+		ho0, ho1 := ho[:n], ho[n:2*n]
+		vo, uo, fo := vo[:n], uo[:n], fo[:n]
+		for j := 0; j < n; j++ {
+			vj, uj := v[j], u[j]
+			g0, g1 := h0[j], h1[j]
+			ho0[j], ho1[j] = decay*g0, decay*g1
+			var vE T
+			if f[j] != 0 {
+				vE, uo[j] = c[j], uj+d[j]
+			} else {
+				I := (T(e0*g0) + T(e1*g1)) - T((g0+g1)*vj)
+				t := T(k2*vj) + k1
+				dv := ((T(t*vj) + k0) - uj) + I
+				vE = vj + T(dt*dv)
+				uo[j] = uj + T(dt*T(a[j]*(T(b[j]*vj)-uj)))
+			}
+			if float64(vE) >= th {
+				fo[j], vo[j] = 1, peak
+			} else {
+				fo[j], vo[j] = 0, vE
+			}
+		}
+		return
+	case K == 1 && in == nil:
+		e0 := es[0]
+		h0 := h[:n]
+		for j := 0; j < n; j++ {
+			vj, uj := v[j], u[j]
+			if f[j] != 0 {
+				reset(j, uj)
+				continue
+			}
+			g0 := h0[j]
+			step(j, vj, uj, T(e0*g0)-T(g0*vj))
+		}
+	default:
+		for j := 0; j < n; j++ {
+			vj, uj := v[j], u[j]
+			if f[j] != 0 {
+				reset(j, uj)
+				continue
+			}
+			I := condCurrent(es, h, n, j, vj)
+			if in != nil {
+				I = in[j] + I
+			}
+			step(j, vj, uj, I)
+		}
+	}
+	for i := range ho {
+		ho[i] = decay * h[i]
+	}
 }
 
 // izhK holds the step's constants in the dtype T, rounded as the graph's

@@ -55,6 +55,9 @@ func (op LIFStep) names() []string {
 	return n
 }
 
+// outLen returns 3n: (v', the second state, fired').
+func (op LIFStep) outLen(n int) int { return 3 * n }
+
 func (op LIFStep) lens(n int) []int {
 	l := make([]int, op.Arity())
 	for i := range l {
@@ -67,14 +70,7 @@ func (op LIFStep) lens(n int) []int {
 func (op LIFStep) Arity() int { return len(op.names()) }
 
 // Type returns a → … → a.
-func (op LIFStep) Type() hm.Type {
-	a := hm.TypeVariable('a')
-	ts := make([]hm.Type, op.Arity()+1)
-	for i := range ts {
-		ts[i] = a
-	}
-	return hm.NewFnType(ts...)
-}
+func (op LIFStep) Type() hm.Type { return sameTypeFn(op.Arity()) }
 
 // InferShape returns (3n) for inputs of shape (n).
 func (op LIFStep) InferShape(inputs ...gorgonia.DimSizer) (tensor.Shape, error) {

@@ -8,12 +8,14 @@ import (
 
 // stepOp is a fused population step (IzhikevichStep, LIFStep): vector
 // inputs whose first is v [n], named and sized by the op, and an output
-// packing three vectors of n (the next v, the second state, fired).
+// packing three vectors of n (the next v, the second state, fired) and, for
+// IzhikevichStep with CondE, the decayed conductances.
 type stepOp interface {
 	gorgonia.Op
 	Validate() error
 	names() []string
 	lens(n int) []int
+	outLen(n int) int // the packed output's length for n neurons
 }
 
 // checkStepChildren checks a fused step's children when it is applied.
@@ -51,7 +53,7 @@ func checkStep(op stepOp, out gorgonia.Value, inputs []gorgonia.Value) ([]floatV
 	if out == nil {
 		return x, floatView{}, nil
 	}
-	_, o, err := packedOut(op, out, x[0].dt, 3*n)
+	_, o, err := packedOut(op, out, x[0].dt, op.outLen(n))
 	if err != nil {
 		return nil, floatView{}, err
 	}

@@ -494,3 +494,52 @@ func (p *Population) FusedStep(b *graph.Builder, s State, i *graph.Node) (State,
 	}
 	return next, nil
 }
+
+// FusedCondStep is FusedStep with the current and decay of event-driven
+// conductance synapses inside the population's op (ops.IzhikevichStep
+// with CondE): h holds each neuron's conductances [K·n], class-major,
+// after this step's spikes (ops.Deliver's output), e the K reversal
+// potentials (mV) and decay 1 − dt/τ_g. It returns the next state and the
+// decayed conductances. The current Σ_k e_k h_k − (Σ_k h_k) v, with v at
+// sample k, is added after i (nil for none). It takes the course scheme
+// with the standard u equation only (CondStep reports whether the
+// population has it); a nil population or builder, an empty e and a
+// population of another scheme are errors.
+func (p *Population) FusedCondStep(b *graph.Builder, s State, i, h *graph.Node, e []float64, decay float64) (State, *graph.Node, error) {
+	if p == nil || b == nil || h == nil {
+		return State{}, nil, errors.New("izhikevich: FusedCondStep: nil population, builder or conductances")
+	}
+	if !p.CondStep() {
+		return State{}, nil, fmt.Errorf("izhikevich: FusedCondStep: scheme %v with equation %v: only the course scheme with the standard u equation computes conductances in its op", p.Scheme, p.Equation())
+	}
+	if len(e) == 0 {
+		return State{}, nil, errors.New("izhikevich: FusedCondStep: no reversal potentials")
+	}
+	op, err := p.FusedOp(i != nil)
+	if err != nil {
+		return State{}, nil, err
+	}
+	op.CondE, op.CondDecay = append([]float64(nil), e...), decay
+	n := p.Cells.Len()
+	in := []*graph.Node{s.V, s.U, s.Fired, p.a, p.b, p.c, p.d}
+	if i != nil {
+		in = append(in, i)
+	}
+	packed := b.Apply(op, append(in, h)...)
+	next := State{
+		V:     b.Apply(ops.Part{Offset: 0, Len: n}, packed),
+		U:     b.Apply(ops.Part{Offset: n, Len: n}, packed),
+		Fired: b.Apply(ops.Part{Offset: 2 * n, Len: n}, packed),
+	}
+	hNext := b.Apply(ops.Part{Offset: 3 * n, Len: len(e) * n}, packed)
+	if err := b.Err(); err != nil {
+		return State{}, nil, fmt.Errorf("izhikevich: fused conductance step %q (%v): %w", b.Name(""), p.Scheme, err)
+	}
+	return next, hNext, nil
+}
+
+// CondStep reports whether FusedCondStep takes the population: the course
+// scheme with the standard u equation, unbatched.
+func (p *Population) CondStep() bool {
+	return p != nil && p.Scheme == Course && p.Equation().standardU()
+}

@@ -44,7 +44,7 @@ func (n Neuron) Declare(b *graph.Builder, dtMs float64) (graph.Neurons, error) {
 	if err != nil {
 		return graph.Neurons{}, err
 	}
-	return graph.Neurons{V: p.V, Fired: p.Fired, Advance: func(i *graph.Node) error {
+	nr := graph.Neurons{V: p.V, Fired: p.Fired, Advance: func(i *graph.Node) error {
 		next, err := p.Step(b, p.State, i)
 		if err != nil {
 			return err
@@ -56,5 +56,15 @@ func (n Neuron) Declare(b *graph.Builder, dtMs float64) (graph.Neurons, error) {
 			return err
 		}
 		return p.Carry(b, next)
-	}}, nil
+	}}
+	if p.CondStep() {
+		nr.FusedCond = func(i, h *graph.Node, e []float64, decay float64) (*graph.Node, error) {
+			next, hNext, err := p.FusedCondStep(b, p.State, i, h, e, decay)
+			if err != nil {
+				return nil, err
+			}
+			return hNext, p.Carry(b, next)
+		}
+	}
+	return nr, nil
 }

@@ -46,7 +46,16 @@
 // the spiking neurons' outgoing weights into per-postsynaptic conductances,
 // one per reversal potential, that decay each step ("NAME/h" in place of
 // "NAME/g"; synapse.EventGroup). The two are equal in exact arithmetic but
-// summed in another order. Auto, the default, decides by the network only:
+// summed in another order. Under the Fused engine, the event-driven
+// conductance projections (course order) into a population whose model
+// offers graph.Neurons.FusedCond (Izhikevich's course scheme) and that
+// share the first one's time constant share one set of conductances,
+// "POP/g_syn" (NameCondState; the projections' weights add per reversal
+// potential, exact in the math since each current is linear in g and
+// every g decays alike): one ops.Deliver adds all their spikes and the
+// population's own op computes the current and the decay in its loop, so
+// a step makes two passes over the neurons. Their current is added after
+// the population's other inputs and has no "NAME/I" node. Auto, the default, decides by the network only:
 // Event for a Sparse projection or one of at least AutoEventPairs pairs
 // under the Fused engine, Dense otherwise; BuiltProjection.Propagation
 // records the choice.
@@ -55,10 +64,11 @@
 //
 // The population's state is "net/v", "net/u", "net/fired"; a current input
 // is "in/I"; the Poisson source's input is "in/rate" and its draws the output
-// "in/spikes"; conductances are "syn_in/g" and "syn_rec/g" ("syn_in/h" and
-// "syn_rec/h" when event-driven), and each projection's current is the
-// output "syn_in/I", "syn_rec/I" on every engine (a Spec's projection NAME
-// gives "NAME/I").
+// "in/spikes"; conductances are "syn_in/g" and "syn_rec/g" ("net/g_syn"
+// when event-driven and merged, "syn_in/h" and "syn_rec/h" when
+// event-driven and not), and each projection's current is the output
+// "syn_in/I", "syn_rec/I" on every engine where it is not merged into the
+// population's op (a Spec's projection NAME gives "NAME/I").
 //
 // # Randomness
 //

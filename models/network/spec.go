@@ -495,6 +495,14 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 			if err := cfg.Validate(); err != nil {
 				return nil, wrapOption(field+".Synapse", err)
 			}
+			if prop == Event && s.Engine == Fused && post.cells.FusedCond != nil && syn.Order == synapse.OrderCourse &&
+				(len(post.events) == 0 || post.events[0].cfg.Decay() == cfg.Decay()) {
+				// Merged into the population's op (step 4).
+				post.events = append(post.events, eventProj{name: p.Name, field: field, cfg: cfg, spikes: spikes})
+				bp.Conductance = &cfg
+				net.Projections = append(net.Projections, bp)
+				continue
+			}
 			if prop == Event {
 				eg, err := synapse.DeclareEvent(b, cfg)
 				if err != nil {
@@ -563,6 +571,12 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 			}
 			in = p.b.Add(in, x)
 		}
+		if len(p.events) > 0 {
+			if err := p.mergeEvents(in); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		advance := p.cells.Advance
 		if s.Engine == Fused && p.cells.Fused != nil {
 			advance = p.cells.Fused
@@ -595,8 +609,9 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 //     to its conductances and computes its current from them and the
 //     postsynaptic potential at sample k, then decays the conductances;
 //  3. every population sums its inputs left to right (current sources in
-//     source order, then projections in projection order) and takes its
-//     model's step to sample k+1 (for Izhikevich's course scheme: reset
+//     source order, then projections in projection order; event-driven
+//     conductance projections merged into the population's op last, see
+//     the package doc) and takes its model's step to sample k+1 (for Izhikevich's course scheme: reset
 //     the neurons that spiked at k, else integrate; then threshold).
 const Schedule = "sources; projections (spikes and v at k -> current); populations (sum inputs, step to k+1)"
 
@@ -606,6 +621,68 @@ type popBuild struct {
 	b      *graph.Builder
 	cells  graph.Neurons
 	inputs []*graph.Node
+	events []eventProj // event-driven conductance projections merged into the population's op
+}
+
+// eventProj is an event-driven conductance projection whose conductances
+// the population's op keeps (graph.Neurons.FusedCond).
+type eventProj struct {
+	name, field string
+	cfg         synapse.Config
+	spikes      *graph.Node
+}
+
+// NameCondState is the local name, in a population's scope, of the
+// conductances that its event-driven conductance projections share when
+// they are merged into its op ("net/g_syn").
+const NameCondState = "g_syn"
+
+// mergeEvents adds the population's step with its merged event-driven
+// conductance projections: one state of K conductances per neuron (K
+// reversal potentials, in order of first appearance over the projections
+// in order), one ops.Deliver adding every projection's spikes, and the
+// model's FusedCond, which computes the current after in (the sum of the
+// other inputs, nil for none) and the decay in its own loop.
+func (p *popBuild) mergeEvents(in *graph.Node) error {
+	var union []float64
+	index := map[float64]int32{}
+	for _, ep := range p.events {
+		for _, e := range ep.cfg.E {
+			if _, ok := index[e]; !ok {
+				index[e] = int32(len(union))
+				union = append(union, e)
+			}
+		}
+	}
+	srcs := make([]*ops.EventSynapses, len(p.events))
+	args := []*graph.Node{nil}
+	for i, ep := range p.events {
+		out, err := ep.cfg.Outgoing()
+		if err != nil {
+			return wrapOption(ep.field, err)
+		}
+		class := make([]int32, ep.cfg.NPre)
+		for j, e := range ep.cfg.E {
+			class[j] = index[e]
+		}
+		srcs[i] = &ops.EventSynapses{Out: out, Class: class, E: union}
+		args = append(args, ep.spikes)
+	}
+	h := p.b.State(NameCondState, []float64{0}, len(union)*p.n)
+	args[0] = h
+	hPlus := p.b.Apply(ops.Deliver{Sources: srcs}, args...)
+	if err := p.b.Err(); err != nil {
+		return wrapOption(p.events[0].field, err)
+	}
+	hNext, err := p.cells.FusedCond(in, hPlus, union, p.events[0].cfg.Decay())
+	if err != nil {
+		return wrapOption(fmt.Sprintf("Populations[%q].Model", p.Name), err)
+	}
+	p.b.SetNext(h, hNext)
+	if err := p.b.Err(); err != nil {
+		return wrapOption(p.events[0].field, err)
+	}
+	return nil
 }
 
 // declareNeurons calls the model's Declare and adds the builder's error.

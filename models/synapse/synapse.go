@@ -234,6 +234,20 @@ func (s *Group) FusedStep(b *graph.Builder, g, pre, v *graph.Node) (gNext, i *gr
 	return gNext, i, nil
 }
 
+// Outgoing returns the weights by presynaptic train, as event-driven
+// propagation reads them: Wᵀ [NPre, NPost] as a CSR (the transpose of
+// Sparse, or of W with its zeros dropped).
+func (c Config) Outgoing() (*ops.CSR, error) {
+	w := c.Sparse
+	if w == nil {
+		var err error
+		if w, err = ops.FromDense(c.NPost, c.NPre, c.W); err != nil {
+			return nil, err
+		}
+	}
+	return w.Transpose()
+}
+
 // EventGroup is a synapse group propagated event by event
 // (ops.ConductanceEvent): instead of g per presynaptic train it keeps, per
 // postsynaptic neuron and reversal potential, the conductance
@@ -264,14 +278,7 @@ func DeclareEvent(b *graph.Builder, cfg Config) (*EventGroup, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	w := cfg.Sparse
-	if w == nil {
-		var err error
-		if w, err = ops.FromDense(cfg.NPost, cfg.NPre, cfg.W); err != nil {
-			return nil, fmt.Errorf("synapse: DeclareEvent: %w", err)
-		}
-	}
-	out, err := w.Transpose()
+	out, err := cfg.Outgoing()
 	if err != nil {
 		return nil, fmt.Errorf("synapse: DeclareEvent: %w", err)
 	}
