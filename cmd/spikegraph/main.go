@@ -4,7 +4,7 @@
 // Usage:
 //
 //	spikegraph run SCENARIO [flags]     simulate and write outputs
-//	spikegraph graph SCENARIO [flags]   print the step graph (names or dot)
+//	spikegraph graph SCENARIO [flags]   print the step graph (names, dot, svg, text, json)
 //	spikegraph features [flags]         Izhikevich (2004) Fig. 1, the 20 behaviours
 //	spikegraph classes [flags]          Izhikevich (2003) Fig. 2, the 8 cell classes
 //	spikegraph bench [flags]            Step 4 on the graph engine against a plain-Go loop
@@ -78,7 +78,7 @@ func usage() string {
 
 Usage:
   spikegraph run SCENARIO [flags]     simulate and write outputs into --out
-  spikegraph graph SCENARIO [flags]   print the step graph (--format names|dot)
+  spikegraph graph SCENARIO [flags]   print the step graph (--format names|dot|svg|text|json)
   spikegraph features [flags]         Izhikevich (2004) Fig. 1: the 20 behaviours
   spikegraph classes [flags]          Izhikevich (2003) Fig. 2: the 8 cell classes
   spikegraph bench [flags]            time Step 4 on the graph engine against a plain-Go loop
