@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"unicode"
 
@@ -148,4 +149,21 @@ func (g *Graph) registeredName(n *Node) (string, bool) {
 		return n.Name(), true
 	}
 	return "", false
+}
+
+// OpText is how op reads to people: gorgonia's String() without the
+// "retSame" flag of its arithmetic ("+" for "+ false"), and a constant's
+// value ("0.95" for "const 0.95"); "" for a nil op.
+func OpText(op gorgonia.Op) string {
+	if op == nil {
+		return ""
+	}
+	s := op.String()
+	if ShortOp(op) == "const" {
+		return strings.TrimPrefix(s, "const ")
+	}
+	if t := reflect.TypeOf(op).String(); t == "gorgonia.elemBinOp" || t == "gorgonia.elemUnaryOp" {
+		s = strings.TrimSuffix(strings.TrimSuffix(s, " false"), " true")
+	}
+	return s
 }

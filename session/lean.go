@@ -41,7 +41,7 @@ type Viewer interface {
 // OpTime is the time spent in one node of the graph (see WithOpTimer).
 type OpTime struct {
 	Node  string        // the node's readable name (graph.Graph.ReadableName: "net/v:next", "net/mul#3")
-	Op    string        // the op, as gorgonia prints it
+	Op    string        // the op, as graph.OpText prints it ("+", "Where")
 	Calls int64         // runs of the node
 	Total time.Duration // time spent in them
 }
@@ -194,7 +194,7 @@ func (l *lean) fail(i int, err error) error {
 func (l *lean) times() []OpTime {
 	out := make([]OpTime, len(l.prog))
 	for i, n := range l.nodes {
-		out[i] = OpTime{Node: l.names[i], Op: n.Op().String()}
+		out[i] = OpTime{Node: l.names[i], Op: graph.OpText(n.Op())}
 		if l.calls != nil {
 			out[i].Calls, out[i].Total = l.calls[i], l.total[i]
 		}

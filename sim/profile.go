@@ -13,7 +13,8 @@ type OpProfile struct {
 	// Node is the node's readable name (graph.Graph.ReadableName:
 	// "net/v:next", "syn_in/conductance_event#1").
 	Node string `json:"node"`
-	// Op is the op as gorgonia prints it.
+	// Op is the op as it reads (graph.OpText: "+", "Where",
+	// "IzhikevichStep{scheme=0,dt=0.5,peak=35}").
 	Op string `json:"op"`
 	// Calls is the number of times it ran: once per step.
 	Calls int64 `json:"calls"`

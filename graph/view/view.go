@@ -257,7 +257,7 @@ func (v *View) add(g *graph.Graph, n *graph.Node, name string, external bool) in
 	if own == name {
 		vn.Kind = g.KindOf(n)
 		if n.Op() != nil && vn.Kind != "state" && vn.Kind != "input" && vn.Kind != "param" {
-			vn.Op = opText(n)
+			vn.Op = graph.OpText(n.Op())
 		}
 		vn.Shape = append([]int{}, n.Shape()...)
 		vn.Dtype = n.Dtype().String()
@@ -331,18 +331,4 @@ func scopeOf(name string) string {
 // isRead reports a read node, which a session adds to fetch a value.
 func isRead(n *graph.Node) bool {
 	return n.Op() != nil && reflect.TypeOf(n.Op()).String() == "gorgonia.readOp"
-}
-
-// opText is how a node's op reads: gorgonia's String() without the
-// "retSame" flag of its arithmetic ("+" for "+ false"), and a constant's
-// value ("0.95" for "const 0.95").
-func opText(n *graph.Node) string {
-	s := n.Op().String()
-	if graph.ShortOp(n.Op()) == "const" {
-		return strings.TrimPrefix(s, "const ")
-	}
-	if t := reflect.TypeOf(n.Op()).String(); t == "gorgonia.elemBinOp" || t == "gorgonia.elemUnaryOp" {
-		s = strings.TrimSuffix(strings.TrimSuffix(s, " false"), " true")
-	}
-	return s
 }
