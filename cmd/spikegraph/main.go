@@ -28,6 +28,14 @@
 // A run that takes longer than about 2 s shows its progress on stderr when
 // stderr is a terminal.
 //
+// run --profile prints the time per op (per fused op on the fused engine)
+// and writes profile.json (package sim's WithProfile); run --report also
+// writes report.html, one self-contained page (package report). graph
+// prints the step graph as package graph/view draws it: names, dot, svg
+// (through graphviz's dot; exit 1 with how to install graphviz when it is
+// missing), text (a model.summary() table) or json, cropped by --scope and
+// --depth, the fine-grained graph unless --engine fused.
+//
 // features and classes simulate every panel of the figure with the values
 // of Izhikevich's figure program and write FIGURE.png (the panels laid out
 // as in the paper: v over the input current), FIGURE.json (per panel key:

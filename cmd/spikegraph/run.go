@@ -61,6 +61,13 @@ func runFlagsHelp() string {
   --engine E        fused (default: one op per population and projection) or
                     fine (gorgonia primitives, the graph to inspect); both
                     compute the same values
+  --profile         run only: time every op (every fused op on the fused
+                    engine) over the run; print them slowest first with
+                    their share and calls, and write profile.json
+  --report          run only: write report.html, one self-contained page
+                    (parameters, statistics, raster, traces, population
+                    rate, rate histograms, the graph, the profile); implies
+                    --profile
 
 ` + scenarioRules()
 }
@@ -283,7 +290,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if c.plan.Options.Notebook {
 		sum.Semantics = "notebook"
 	}
-	err = simulate(ctx, stderr, c.plan, od, sum)
+	in := &inspect{profile: c.profile, report: c.report}
+	err = simulate(ctx, stderr, c.plan, od, sum, in)
 	status := statusOf(err)
 	if err != nil {
 		sum.Error = err.Error()
@@ -297,6 +305,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return report(stderr, "run", err)
 	}
 	printSummary(stdout, sum, od.Dir())
+	in.print(stdout)
 	return exitOK
 }
 
@@ -408,7 +417,7 @@ func parseBytes(s string) (int64, error) {
 // fills sum with what it knows, also when it stops early: the data
 // written so far stay valid (spikes.csv to its last spike, v.npy with the
 // samples taken).
-func simulate(ctx context.Context, stderr io.Writer, p sim.Plan, od *outdir.Run, sum *summary) error {
+func simulate(ctx context.Context, stderr io.Writer, p sim.Plan, od *outdir.Run, sum *summary, in *inspect) error {
 	phase(ctx, "build")
 	net, err := p.BuildContext(ctx)
 	if err != nil {
@@ -422,6 +431,7 @@ func simulate(ctx context.Context, stderr io.Writer, p sim.Plan, od *outdir.Run,
 	if show != nil {
 		opts = append(opts, sim.WithProgress(show))
 	}
+	opts = append(opts, in.options()...)
 	phase(ctx, "simulate")
 	res, err := sim.Run(ctx, net.Network, p.Steps, opts...)
 	clearLine()
@@ -436,7 +446,10 @@ func simulate(ctx context.Context, stderr io.Writer, p sim.Plan, od *outdir.Run,
 		return err
 	}
 	phase(ctx, "write")
-	return st.figures(ctx, od, p, net, res, sum)
+	if err := st.figures(ctx, od, p, net, res, sum); err != nil {
+		return err
+	}
+	return in.write(ctx, od, p, net, res, sum)
 }
 
 // streams are the files a run writes as it goes and their sinks.
