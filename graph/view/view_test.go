@@ -37,7 +37,14 @@ func needTool(t *testing.T, name string) string {
 // build builds scenario s with engine e at a small size.
 func build(t *testing.T, s network.Scenario, e network.Engine) *graph.Graph {
 	t.Helper()
-	o := network.Options{Seed: 1, Engine: e}
+	return buildVariant(t, variant{s: s, e: e})
+}
+
+// buildVariant builds a variant at a small size.
+func buildVariant(t *testing.T, vr variant) *graph.Graph {
+	t.Helper()
+	s := vr.s
+	o := network.Options{Seed: 1, Engine: vr.e, Notebook: vr.notebook}
 	if s.MaxN > 0 {
 		o.N = max(s.MinN, 60)
 	}
@@ -53,16 +60,22 @@ func build(t *testing.T, s network.Scenario, e network.Engine) *graph.Graph {
 }
 
 type variant struct {
-	name string
-	s    network.Scenario
-	e    network.Engine
+	name     string
+	s        network.Scenario
+	e        network.Engine
+	notebook bool
 }
 
+// variants are every scenario on both engines, and with --notebook where
+// the scenario has it (its own schemes and host-side current).
 func variants() []variant {
 	var out []variant
 	for _, s := range network.Scenarios() {
 		for _, e := range []network.Engine{network.Fine, network.Fused} {
-			out = append(out, variant{s.Name + "/" + e.String(), s, e})
+			out = append(out, variant{s.Name + "/" + e.String(), s, e, false})
+			if s.Notebook {
+				out = append(out, variant{s.Name + "/notebook/" + e.String(), s, e, true})
+			}
 		}
 	}
 	return out
@@ -74,7 +87,7 @@ func TestDotParsesWithoutWarning(t *testing.T) {
 	dot := needTool(t, "dot")
 	for _, vr := range variants() {
 		t.Run(vr.name, func(t *testing.T) {
-			g := build(t, vr.s, vr.e)
+			g := buildVariant(t, vr)
 			for _, o := range []view.Options{{}, {Scope: "net"}, {Depth: 1}, {Scope: "net", Depth: 1}} {
 				v, err := view.Build(g, vr.name, o)
 				if err != nil {
@@ -97,11 +110,11 @@ func TestDotParsesWithoutWarning(t *testing.T) {
 func TestSameGraphSameDot(t *testing.T) {
 	for _, vr := range variants() {
 		t.Run(vr.name, func(t *testing.T) {
-			a, err := view.Build(build(t, vr.s, vr.e), "t", view.Options{})
+			a, err := view.Build(buildVariant(t, vr), "t", view.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, err := view.Build(build(t, vr.s, vr.e), "t", view.Options{})
+			b, err := view.Build(buildVariant(t, vr), "t", view.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,7 +141,7 @@ func TestTextTotals(t *testing.T) {
 	totalRe := regexp.MustCompile(`(?m)^total\s+(\d+) nodes\s+(\d+) bytes`)
 	for _, vr := range variants() {
 		t.Run(vr.name, func(t *testing.T) {
-			g := build(t, vr.s, vr.e)
+			g := buildVariant(t, vr)
 			wantNodes, wantBytes := 0, int64(0)
 			for _, n := range g.ExprGraph().AllNodes() {
 				wantNodes++
