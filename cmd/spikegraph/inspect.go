@@ -126,7 +126,7 @@ func (in *inspect) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  profile (%s engine, %d ops over %d steps, %.3f ms in ops):\n", in.engine, len(in.ops), in.steps, float64(total)/1e6)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "    share\ttotal ms\tcalls\t\n")
+	fmt.Fprint(tw, "    share\ttotal ms\tcalls\t  node (op)\n")
 	for _, o := range in.ops {
 		fmt.Fprintf(tw, "    %.1f %%\t%.3f\t%d\t  %s (%s)\n", 100*o.Share, float64(o.Total)/1e6, o.Calls, o.Node, o.Op)
 	}
