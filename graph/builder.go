@@ -121,11 +121,13 @@ func (b *Builder) do(op string, f func() (*Node, error)) (n *Node) {
 			n = nil
 		}
 	}()
+	before := len(b.g.eg.AllNodes())
 	n, err := f()
 	if err != nil {
 		b.g.fail(fmt.Errorf("graph: %s in scope %q: %w", op, b.prefix, err))
 		return nil
 	}
+	b.g.recordOrigins(b.prefix, before)
 	return n
 }
 

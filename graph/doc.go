@@ -8,6 +8,14 @@
 // "in/rate") and refuses duplicates: gorgonia silently merges constants
 // that share a name, so a duplicate is an error here, never a merge.
 //
+// Every node has a stable, readable name (Graph.ReadableName): the name it
+// was registered under, or, for a node a builder computed, its scope, its
+// op's short name (ShortOp) and its number among that scope's nodes of
+// that op in build order ("net/mul#3"). A state's next value and an output
+// also carry their registered name as gorgonia's own Name(), so errors
+// and gorgonia's tools say "net/v:next". Package graph/view draws a graph
+// with these names.
+//
 // # State and steps
 //
 // The graph describes one simulation step. Its contract with whoever runs it

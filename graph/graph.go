@@ -72,6 +72,8 @@ type Graph struct {
 	byName   map[string]*Node
 	names    map[*Node]string
 	kinds    map[string]string
+	origins  map[*Node]origin // computed nodes: the scope and op that made them
+	opCount  map[string]int   // per scope + "\x00" + op: computed nodes named so far
 	states   []*State
 	stateOf  map[*Node]*State
 	inputs   []Input
@@ -105,6 +107,8 @@ func New(opts ...Option) (*Graph, error) {
 		byName:  map[string]*Node{},
 		names:   map[*Node]string{},
 		kinds:   map[string]string{},
+		origins: map[*Node]origin{},
+		opCount: map[string]int{},
 		stateOf: map[*Node]*State{},
 	}
 	for i, o := range opts {
@@ -323,6 +327,13 @@ func (g *Graph) register(name, kind string, n *Node) error {
 	g.kinds[name] = kind
 	if _, ok := g.names[n]; !ok {
 		g.names[n] = name
+		if _, computed := g.origins[n]; computed {
+			// A computed node's own Name() is gorgonia's expression
+			// ("+(%3, %5)"); give it the scoped name, so that errors and
+			// gorgonia's own tools say "net/v:next". An op node's hash
+			// does not include its name, so this merges nothing.
+			gorgonia.WithName(name)(n)
+		}
 	}
 	return nil
 }

@@ -26,6 +26,11 @@
 // are the ones that package analysis computes (analysis.Rhythm, or
 // analysis.PopulationRate and analysis.Welch).
 //
+// [PopulationRatePNG] draws a population's rate over time as a step line,
+// and [RateHistogramPNG] the distribution of its neurons' rates (red for
+// an inhibitory population); [CSVEvents] reads a spikes.csv file's events
+// for any other use.
+//
 // The package takes plain slices, not recordings or sessions, so figures
 // can be drawn from any source. Figures of long runs can be drawn from
 // the files the run streamed instead, in constant memory:

@@ -40,8 +40,8 @@ type Viewer interface {
 
 // OpTime is the time spent in one node of the graph (see WithOpTimer).
 type OpTime struct {
-	Node  string        // the node's name in the graph, or gorgonia's name for an unnamed node
-	Op    string        // the op, as gorgonia prints it
+	Node  string        // the node's readable name (graph.Graph.ReadableName: "net/v:next", "net/mul#3")
+	Op    string        // the op, as graph.OpText prints it ("+", "Where")
 	Calls int64         // runs of the node
 	Total time.Duration // time spent in them
 }
@@ -194,7 +194,7 @@ func (l *lean) fail(i int, err error) error {
 func (l *lean) times() []OpTime {
 	out := make([]OpTime, len(l.prog))
 	for i, n := range l.nodes {
-		out[i] = OpTime{Node: l.names[i], Op: n.Op().String()}
+		out[i] = OpTime{Node: l.names[i], Op: graph.OpText(n.Op())}
 		if l.calls != nil {
 			out[i].Calls, out[i].Total = l.calls[i], l.total[i]
 		}
@@ -202,13 +202,9 @@ func (l *lean) times() []OpTime {
 	return out
 }
 
-// nodeName returns n's registered name, or gorgonia's name for it.
-func nodeName(g *graph.Graph, n *gorgonia.Node) string {
-	if s, ok := g.NameOf(n); ok {
-		return s
-	}
-	return n.Name()
-}
+// nodeName returns n's readable name (graph.Graph.ReadableName): its
+// registered name, or its scope, op and number ("net/mul#3").
+func nodeName(g *graph.Graph, n *gorgonia.Node) string { return g.ReadableName(n) }
 
 // opKind returns the Go type of op, e.g. "gorgonia.elemBinOp".
 func opKind(op gorgonia.Op) string { return reflect.TypeOf(op).String() }

@@ -35,6 +35,10 @@
 //     the maps.
 //   - A CountSpikes monitor counts its source's spikes over steps 1..n
 //     (Result.Counts).
+//   - With WithProfile, every op of the step graph (every fused op on the
+//     fused engine) is timed over the run: Result.Profile lists each by
+//     its readable name with its calls (one per step), total time and
+//     share of the ops' total, slowest first.
 //
 // # Streaming
 //

@@ -27,6 +27,7 @@ type config struct {
 	traceSinks    map[string]TraceSink
 	spikeCapacity *int
 	session       []session.Option
+	profile       bool
 	err           error
 }
 
@@ -115,6 +116,20 @@ func WithSession(opts ...session.Option) Option {
 	return func(c *config) { c.session = append(c.session, opts...) }
 }
 
+// WithProfile times every op of the step graph (per fused op on the fused
+// engine) over the run: Result.Profile lists them, slowest first. It adds
+// session.WithOpTimer, which reads the clock twice per op and step.
+func WithProfile() Option {
+	return func(c *config) {
+		if c.profile {
+			c.fail(errors.New("sim: WithProfile given twice"))
+			return
+		}
+		c.profile = true
+		c.session = append(c.session, session.WithOpTimer())
+	}
+}
+
 func newConfig(opts []Option) (*config, error) {
 	c := &config{}
 	for _, o := range opts {
@@ -149,6 +164,9 @@ type Result struct {
 	// Counts holds each CountSpikes monitor's count over steps 1..Steps,
 	// by monitor name.
 	Counts map[string]int64
+	// Profile is the time spent in each op over the run, slowest first
+	// (ties by name); nil without WithProfile.
+	Profile []OpProfile
 
 	monitorSize map[string]int // SpikeEvents monitor -> neurons of its population
 }
@@ -274,7 +292,11 @@ func run(ctx context.Context, t target, steps int, c *config) (*Result, error) {
 	start := time.Now()
 	err = s.Steps(ctx, steps, t.feeder, r.recs...)
 	wall := time.Since(start)
-	return r.result(s.Sample(), wall), err
+	res := r.result(s.Sample(), wall)
+	if c.profile {
+		res.Profile = profile(s.OpTimes())
+	}
+	return res, err
 }
 
 // recording is a run's recorders and the Result they fill.

@@ -4,7 +4,7 @@
 // Usage:
 //
 //	spikegraph run SCENARIO [flags]     simulate and write outputs
-//	spikegraph graph SCENARIO [flags]   print the step graph (names or dot)
+//	spikegraph graph SCENARIO [flags]   print the step graph (names, dot, svg, text, json)
 //	spikegraph features [flags]         Izhikevich (2004) Fig. 1, the 20 behaviours
 //	spikegraph classes [flags]          Izhikevich (2003) Fig. 2, the 8 cell classes
 //	spikegraph bench [flags]            Step 4 on the graph engine against a plain-Go loop
@@ -27,6 +27,14 @@
 //
 // A run that takes longer than about 2 s shows its progress on stderr when
 // stderr is a terminal.
+//
+// run --profile prints the time per op (per fused op on the fused engine)
+// and writes profile.json (package sim's WithProfile); run --report also
+// writes report.html, one self-contained page (package report). graph
+// prints the step graph as package graph/view draws it: names, dot, svg
+// (through graphviz's dot; exit 1 with how to install graphviz when it is
+// missing), text (a model.summary() table) or json, cropped by --scope and
+// --depth, the fine-grained graph unless --engine fused.
 //
 // features and classes simulate every panel of the figure with the values
 // of Izhikevich's figure program and write FIGURE.png (the panels laid out
@@ -78,7 +86,7 @@ func usage() string {
 
 Usage:
   spikegraph run SCENARIO [flags]     simulate and write outputs into --out
-  spikegraph graph SCENARIO [flags]   print the step graph (--format names|dot)
+  spikegraph graph SCENARIO [flags]   print the step graph (--format names|dot|svg|text|json)
   spikegraph features [flags]         Izhikevich (2004) Fig. 1: the 20 behaviours
   spikegraph classes [flags]          Izhikevich (2003) Fig. 2: the 8 cell classes
   spikegraph bench [flags]            time Step 4 on the graph engine against a plain-Go loop

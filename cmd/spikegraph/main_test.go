@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -336,8 +337,44 @@ func TestGraphCommand(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(strings.TrimSpace(out), "digraph") {
 		t.Fatalf("dot: exit %d, %.60q", code, out)
 	}
-	if code, _, _ := runCLI(t, "graph", "single", "--format", "svg"); code != exitUsage {
+	if code, _, _ := runCLI(t, "graph", "single", "--format", "png"); code != exitUsage {
 		t.Fatalf("bad format: exit %d", code)
+	}
+	code, out, _ = runCLI(t, "graph", "recurrent", "--n", "20", "--format", "text")
+	if code != 0 || !strings.Contains(out, "engine fine") || !strings.Contains(out, "net/v:next") || !strings.Contains(out, "\ntotal ") {
+		t.Errorf("text: exit %d, want the fine graph's table with totals:\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "graph", "recurrent", "--n", "20", "--format", "json", "--scope", "net", "--depth", "1", "--engine", "fused")
+	if code != 0 || !strings.Contains(out, "engine fused") || !strings.Contains(out, `"totals"`) {
+		t.Errorf("json: exit %d:\n%.300s", code, out)
+	}
+	for _, bad := range [][]string{
+		{"graph", "single", "--scope", "nosuch", "--format", "dot"},
+		{"graph", "single", "--depth", "-1", "--format", "dot"},
+		{"run", "single", "--scope", "net"},
+		{"graph", "single", "--profile"},
+	} {
+		if code, _, e := runCLI(t, bad...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d (%s)", bad, code, exitUsage, e)
+		}
+	}
+}
+
+// TestGraphSVG renders through graphviz's dot when it is installed, and
+// without it exits 1 with how to install it.
+func TestGraphSVG(t *testing.T) {
+	if _, err := exec.LookPath("dot"); err == nil {
+		code, out, e := runCLI(t, "graph", "single", "--format", "svg")
+		if code != 0 || !strings.Contains(out, "<svg") {
+			t.Errorf("svg: exit %d, %s, %.80q", code, e, out)
+		}
+	} else if os.Getenv("CI") != "" {
+		t.Fatal("graphviz's dot is not installed, and CI is set (.ci/run installs it)")
+	}
+	t.Setenv("PATH", t.TempDir())
+	code, _, e := runCLI(t, "graph", "single", "--format", "svg")
+	if code != exitFailed || !strings.Contains(e, "apt-get install graphviz") {
+		t.Errorf("svg without dot: exit %d, %q; want %d and how to install graphviz", code, e, exitFailed)
 	}
 }
 

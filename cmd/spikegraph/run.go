@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -28,6 +29,10 @@ type runConfig struct {
 	out     string // the parent of the run folders
 	name    string // the run folder's name; "" for a time stamp
 	format  string // graph only
+	scope   string // graph only: --scope
+	depth   int    // graph only: --depth
+	profile bool   // run only: --profile (or --report)
+	report  bool   // run only: --report
 	command string // the command line, for summary.json
 }
 
@@ -56,6 +61,13 @@ func runFlagsHelp() string {
   --engine E        fused (default: one op per population and projection) or
                     fine (gorgonia primitives, the graph to inspect); both
                     compute the same values
+  --profile         run only: time every op (every fused op on the fused
+                    engine) over the run; print them slowest first with
+                    their share and calls, and write profile.json
+  --report          run only: write report.html, one self-contained page
+                    (parameters, statistics, raster, traces, population
+                    rate, rate histograms, the graph, the profile); implies
+                    --profile
 
 ` + scenarioRules()
 }
@@ -122,6 +134,10 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	maxMemory := fs.String("max-memory", "", "")
 	pRec := fs.Float64("p-rec", 0, "")
 	engine := fs.String("engine", "fused", "")
+	scope := fs.String("scope", "", "")
+	depth := fs.Int("depth", 0, "")
+	profile := fs.Bool("profile", false, "")
+	report := fs.Bool("report", false, "")
 	pos, set, err := parseFlags(fs, args)
 	if err != nil {
 		return nil, err
@@ -133,8 +149,21 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 		return nil, usagef("unexpected argument %q (one SCENARIO only)", pos[1])
 	}
 	scenario := pos[0]
-	if cmd != "graph" && set["format"] {
-		return nil, usagef("--format: applies to the graph command only")
+	for _, f := range []string{"format", "scope", "depth"} {
+		if cmd != "graph" && set[f] {
+			return nil, usagef("--%s: applies to the graph command only", f)
+		}
+	}
+	for _, f := range []string{"profile", "report"} {
+		if cmd != "run" && set[f] {
+			return nil, usagef("--%s: applies to the run command only", f)
+		}
+	}
+	if *depth < 0 {
+		return nil, usagef("--depth: %d (want 1 or more levels, or 0 for every level)", *depth)
+	}
+	if cmd == "graph" && !set["engine"] {
+		*engine = "fine" // the graph to inspect is the fine-grained one, the truth
 	}
 	if cmd == "graph" && (set["out"] || set["name"]) {
 		return nil, usagef("--out and --name: the graph command writes nothing (it prints)")
@@ -182,10 +211,11 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 			return nil, usagef("--max-memory: %v", err)
 		}
 	}
-	if cmd == "graph" && *format != "names" && *format != "dot" {
-		return nil, usagef("--format: unknown %q (want names or dot)", *format)
+	if cmd == "graph" && !slices.Contains(graphFormats, *format) {
+		return nil, usagef("--format: unknown %q (want %s)", *format, strings.Join(graphFormats, ", "))
 	}
 	c := &runConfig{plan: plan, memory: memory, out: *out, name: *name, format: *format,
+		scope: *scope, depth: *depth, profile: *profile || *report, report: *report,
 		command: strings.Join(append([]string{"spikegraph", cmd}, args...), " ")}
 	if c.out == "" {
 		c.out = filepath.Join("out", plan.Scenario.Name)
@@ -260,7 +290,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if c.plan.Options.Notebook {
 		sum.Semantics = "notebook"
 	}
-	err = simulate(ctx, stderr, c.plan, od, sum)
+	in := &inspect{profile: c.profile, report: c.report}
+	err = simulate(ctx, stderr, c.plan, od, sum, in)
 	status := statusOf(err)
 	if err != nil {
 		sum.Error = err.Error()
@@ -274,6 +305,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return report(stderr, "run", err)
 	}
 	printSummary(stdout, sum, od.Dir())
+	in.print(stdout)
 	return exitOK
 }
 
@@ -385,7 +417,7 @@ func parseBytes(s string) (int64, error) {
 // fills sum with what it knows, also when it stops early: the data
 // written so far stay valid (spikes.csv to its last spike, v.npy with the
 // samples taken).
-func simulate(ctx context.Context, stderr io.Writer, p sim.Plan, od *outdir.Run, sum *summary) error {
+func simulate(ctx context.Context, stderr io.Writer, p sim.Plan, od *outdir.Run, sum *summary, in *inspect) error {
 	phase(ctx, "build")
 	net, err := p.BuildContext(ctx)
 	if err != nil {
@@ -399,6 +431,7 @@ func simulate(ctx context.Context, stderr io.Writer, p sim.Plan, od *outdir.Run,
 	if show != nil {
 		opts = append(opts, sim.WithProgress(show))
 	}
+	opts = append(opts, in.options()...)
 	phase(ctx, "simulate")
 	res, err := sim.Run(ctx, net.Network, p.Steps, opts...)
 	clearLine()
@@ -413,7 +446,10 @@ func simulate(ctx context.Context, stderr io.Writer, p sim.Plan, od *outdir.Run,
 		return err
 	}
 	phase(ctx, "write")
-	return st.figures(ctx, od, p, net, res, sum)
+	if err := st.figures(ctx, od, p, net, res, sum); err != nil {
+		return err
+	}
+	return in.write(ctx, od, p, net, res, sum)
 }
 
 // streams are the files a run writes as it goes and their sinks.
@@ -577,31 +613,4 @@ func printSummary(w io.Writer, s *summary, out string) {
 	fmt.Fprintf(w, "  spikes %d (exc %s, inh %s), input spikes %d\n", s.Spikes, hz(s.RateExcHz), hz(s.RateInhHz), s.InputSpikes)
 	fmt.Fprintf(w, "  %d steps in %.3f s (%.0f steps/s)\n", s.Steps, s.WallS, s.StepsPerS)
 	fmt.Fprintf(w, "  wrote %s: %s\n", out, strings.Join(append([]string{outdir.SummaryName}, s.Files...), ", "))
-}
-
-// cmdGraph prints the step graph of a scenario.
-func cmdGraph(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	c, err := parseRun("graph", args)
-	if err == flag.ErrHelp {
-		fmt.Fprint(stdout, "Usage: spikegraph graph SCENARIO [--format names|dot] [run flags]\n\n"+runFlagsHelp())
-		return exitOK
-	}
-	if err != nil {
-		return report(stderr, "graph", err)
-	}
-	net, err := c.plan.BuildContext(ctx)
-	if err != nil {
-		return report(stderr, "graph", err)
-	}
-	phase(ctx, "graph")
-	if err := ctx.Err(); err != nil {
-		return report(stderr, "graph", err)
-	}
-	if c.format == "dot" {
-		fmt.Fprint(stdout, net.Graph.Dot())
-		return exitOK
-	}
-	fmt.Fprintf(stdout, "# %s step graph: name, kind, shape, dtype\n", c.plan.Scenario.Name)
-	fmt.Fprint(stdout, net.Graph.Describe())
-	return exitOK
 }
