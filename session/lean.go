@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 	"unsafe"
@@ -65,8 +66,10 @@ type lean struct {
 type snapshot struct{ dst, src gorgonia.Value }
 
 // compileLean builds the lean program of g, whose states, inputs and params
-// are bound to slots.
-func compileLean(g *graph.Graph, slots map[string]*slot, c config) (*lean, error) {
+// are bound to slots, except the states in bind, which read the values
+// given there; the op nodes in prealloc write into the buffers given there
+// instead of new ones.
+func compileLean(g *graph.Graph, slots map[string]*slot, c config, bind, prealloc map[*gorgonia.Node]gorgonia.Value) (*lean, error) {
 	eg := g.ExprGraph()
 	sorted, err := gorgonia.Sort(eg)
 	if err != nil {
@@ -75,6 +78,9 @@ func compileLean(g *graph.Graph, slots map[string]*slot, c config) (*lean, error
 	l := &lean{vals: map[*gorgonia.Node]gorgonia.Value{}}
 	for _, sl := range slots {
 		l.vals[sl.node] = sl.val
+		if v, ok := bind[sl.node]; ok {
+			l.vals[sl.node] = v
+		}
 	}
 	// gorgonia.Sort puts the roots first; run from the leaves.
 	for i := len(sorted) - 1; i >= 0; i-- {
@@ -121,9 +127,11 @@ func compileLean(g *graph.Graph, slots map[string]*slot, c config) (*lean, error
 			l.vals[n] = val
 			continue
 		}
-		out, err := newBuffer(n)
-		if err != nil {
-			return nil, fmt.Errorf("session: node %q (%v): %w", name, op, err)
+		out, ok := prealloc[n]
+		if !ok {
+			if out, err = newBuffer(n); err != nil {
+				return nil, fmt.Errorf("session: node %q (%v): %w", name, op, err)
+			}
 		}
 		run, err := kernelFor(op, out, in)
 		if err != nil {
@@ -144,6 +152,73 @@ func compileLean(g *graph.Graph, slots map[string]*slot, c config) (*lean, error
 		}
 	}
 	return l, nil
+}
+
+// pingPong finds the states that two lean programs can carry without a
+// copy: a state whose next value is an op node's output, or a part (a
+// Viewer such as ops.Part) of one, that no other state's next value
+// shares. For each it returns the node whose buffer holds the next value
+// (the op node) and, in next, the state's next node; the two programs
+// then write those op nodes into buffers of their own, and each reads its
+// states from the other's, so that the carry is a swap of programs.
+func pingPong(g *graph.Graph, slots map[string]*slot) (targets map[*gorgonia.Node]*gorgonia.Node, next map[*slot]*gorgonia.Node, err error) {
+	bound := map[*gorgonia.Node]bool{}
+	for _, sl := range slots {
+		bound[sl.node] = true
+	}
+	isOp := func(n *gorgonia.Node) bool {
+		op := n.Op()
+		if op == nil || bound[n] || opKind(op) == "gorgonia.reshapeOp" {
+			return false
+		}
+		if _, ok := op.(Viewer); ok {
+			return false
+		}
+		_, constant := op.(interface{ Value() gorgonia.Value })
+		return !(constant && n.Value() != nil)
+	}
+	targets, next = map[*gorgonia.Node]*gorgonia.Node{}, map[*slot]*gorgonia.Node{}
+	used := map[*gorgonia.Node]bool{} // next nodes taken
+	names := make([]string, 0, len(slots))
+	for name, sl := range slots {
+		if sl.kind == "state" {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names) // the same choice on every build
+	for _, name := range names {
+		sl := slots[name]
+		n, err := g.Node(name + graph.NextSuffix)
+		if err != nil {
+			return nil, nil, fmt.Errorf("session: %w", err)
+		}
+		if used[n] {
+			continue
+		}
+		var target *gorgonia.Node
+		switch {
+		case isOp(n):
+			target = n
+		case n.Op() != nil && !bound[n]:
+			if _, ok := n.Op().(Viewer); !ok {
+				continue
+			}
+			kids := g.ExprGraph().From(n.ID())
+			if kids.Len() != 1 || !kids.Next() {
+				continue
+			}
+			if k := kids.Node().(*gorgonia.Node); isOp(k) {
+				target = k
+			}
+		}
+		if target == nil {
+			continue
+		}
+		used[n] = true
+		targets[n] = target
+		next[sl] = n
+	}
+	return targets, next, nil
 }
 
 // value returns the buffer of n.

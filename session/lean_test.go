@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -340,5 +341,65 @@ func TestLeanNaNWatch(t *testing.T) {
 	err = s.Step(nil)
 	if err == nil || !strings.Contains(err.Error(), "NaN or Inf") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestLeanSwapsInsteadOfCopying checks the carry by swapping programs: a
+// state whose next value is an op's output lives, after a step, in the
+// buffer that op wrote (no copy), so StateView's slices alternate between
+// two buffers, while StateRef follows them; Run between steps leaves the
+// state as it is; SetState writes where the next step reads; and the
+// values are those of the tape machine at every step.
+func TestLeanSwapsInsteadOfCopying(t *testing.T) {
+	lean, err := session.New(builtinGraph(t, tensor.Float64))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tape, err := session.New(builtinGraph(t, tensor.Float64), session.WithTapeMachine())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := lean.StateRef("net/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var addrs []*float64
+	for k := 0; k < 6; k++ {
+		v, _ := lean.StateView("net/x")
+		addrs = append(addrs, &v.F64[0])
+		if &ref.F64[0] != &v.F64[0] {
+			t.Fatalf("step %d: StateRef does not follow the state", k)
+		}
+		if k == 3 {
+			for _, s := range []*session.Session{lean, tape} {
+				if err := s.SetState("net/x", []float64{0.5, 0.25, -1, 2}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		before, _ := lean.State("net/x")
+		if _, err := lean.Run([]string{"net/x:next"}, session.Feeds{"net/in": {1}}); err != nil {
+			t.Fatal(err)
+		}
+		if after, _ := lean.State("net/x"); !slices.Equal(before, after) {
+			t.Fatalf("step %d: Run changed the state: %v, then %v", k, before, after)
+		}
+		for _, s := range []*session.Session{lean, tape} {
+			if err := s.Step(session.Feeds{"net/in": {float64(k)}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, name := range []string{"net/x", "net/y"} {
+			a, _ := lean.State(name)
+			b, _ := tape.State(name)
+			for i := range a {
+				if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+					t.Fatalf("step %d: %s = %v on the lean executor, %v on the tape machine", k, name, a, b)
+				}
+			}
+		}
+	}
+	if addrs[0] == addrs[1] || addrs[0] != addrs[2] || addrs[1] != addrs[3] {
+		t.Fatalf("net/x's buffer over steps: %v, want two buffers taking turns", addrs)
 	}
 }

@@ -32,7 +32,7 @@ type SpikeEvent struct {
 type SpikeRecorder struct {
 	name   string
 	Events []SpikeEvent
-	view   View
+	view   *View
 	next   int // the next sample to record
 }
 
@@ -58,7 +58,7 @@ func (r *SpikeRecorder) Begin(s *Session, first, steps int) error {
 	if r == nil {
 		return errors.New("session: nil *SpikeRecorder (use RecordSpikes)")
 	}
-	v, err := s.StateView(r.name)
+	v, err := s.StateRef(r.name)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (r *SpikeRecorder) Record(s *Session, sample int) error {
 	if r == nil {
 		return errors.New("session: nil *SpikeRecorder (use RecordSpikes)")
 	}
-	if r.view.F64 == nil && r.view.F32 == nil {
+	if r.view == nil || (r.view.F64 == nil && r.view.F32 == nil) {
 		return fmt.Errorf("session: RecordSpikes %q: Record before Begin", r.name)
 	}
 	if sample < r.next {
@@ -101,7 +101,7 @@ type StateRecorder struct {
 	Index []int
 	First int       // the first sample recorded
 	Data  []float64 // samples x len(Index), row-major
-	view  View
+	view  *View
 	next  int
 	begun bool
 }
@@ -125,7 +125,7 @@ func (r *StateRecorder) Begin(s *Session, first, steps int) error {
 	if r == nil {
 		return errors.New("session: nil *StateRecorder (use RecordState)")
 	}
-	v, err := s.StateView(r.name)
+	v, err := s.StateRef(r.name)
 	if err != nil {
 		return err
 	}

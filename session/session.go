@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -40,6 +41,49 @@ type slot struct {
 	next *gorgonia.Value // the read of the state's next value (states only)
 	size int
 	kind string // "state", "input" or "param"
+	ref  View   // the tensor's values (StateRef), kept in step with val
+	// pp, for a state the lean executor carries by swapping programs,
+	// holds its buffer in each program: pp[p] is what program p reads.
+	pp *[2]binding
+}
+
+// binding is a slot's value and its typed views.
+type binding struct {
+	val  gorgonia.Value
+	f64  []float64
+	f32  []float32
+	sc64 *gorgonia.F64
+	sc32 *gorgonia.F32
+}
+
+// bindingOf returns v's binding (v: *tensor.Dense of float64 or float32,
+// *gorgonia.F64 or *gorgonia.F32).
+func bindingOf(v gorgonia.Value) (binding, error) {
+	b := binding{val: v}
+	switch x := v.(type) {
+	case *gorgonia.F64:
+		b.sc64 = x
+	case *gorgonia.F32:
+		b.sc32 = x
+	case *tensor.Dense:
+		switch d := x.Data().(type) {
+		case []float64:
+			b.f64 = d
+		case []float32:
+			b.f32 = d
+		default:
+			return binding{}, fmt.Errorf("unsupported data %T", d)
+		}
+	default:
+		return binding{}, fmt.Errorf("unsupported value %T", v)
+	}
+	return b, nil
+}
+
+// use makes b the slot's current value.
+func (s *slot) use(b binding) {
+	s.val, s.f64, s.f32, s.sc64, s.sc32 = b.val, b.f64, b.f32, b.sc64, b.sc32
+	s.ref = View{F64: b.f64, F32: b.f32}
 }
 
 func newSlot(name string, n *gorgonia.Node, init []float64) (*slot, error) {
@@ -64,6 +108,7 @@ func newSlot(name string, n *gorgonia.Node, init []float64) (*slot, error) {
 	default:
 		return nil, fmt.Errorf("session: %q: unsupported dtype %v", name, dt)
 	}
+	s.ref = View{F64: s.f64, F32: s.f32}
 	if init != nil {
 		if err := s.set(init); err != nil {
 			return nil, err
@@ -194,7 +239,11 @@ const (
 	// UsePreallocDo or Do) and computes what the tape machine computes, bit
 	// for bit (same operations in the same order, the same BLAS call for
 	// W·x). Every node keeps its value until the next run, so any node can
-	// be read (Value, NodeValue).
+	// be read (Value, NodeValue). A state whose next value is an op's
+	// output (or a part of one, ops.Part) is carried without a copy: the
+	// graph is compiled into two programs that write those ops into
+	// buffers of their own and read their states from the other's, and
+	// each step runs the other program, so the carry swaps buffers.
 	Lean Executor = iota
 	// TapeMachine runs the graph with gorgonia's tape machine, which
 	// allocates its buffers on every run and keeps only the values read
@@ -292,15 +341,21 @@ func (c *config) executor() (Executor, error) {
 // Session compiles a graph once and runs it step by step, carrying the state
 // on the host.
 type Session struct {
-	g      *graph.Graph
-	vm     gorgonia.VM // the tape machine, or nil
-	lean   *lean       // the lean executor, or nil
-	checks []StateCheck
-	states []*slot
-	slots  map[string]*slot           // states, inputs and params by name
-	reads  map[string]*gorgonia.Value // nexts and outputs by name
-	sample int
-	closed bool
+	g  *graph.Graph
+	vm gorgonia.VM // the tape machine, or nil
+	// leans is the lean executor (nil for the tape machine): one program,
+	// or two that carry the states by taking turns (see pingPong): cur
+	// runs next, ran ran last; reads[p] points the session's reads at
+	// program p's buffers.
+	leans    []*lean
+	cur, ran int
+	leanRead [][]readBind
+	checks   []StateCheck
+	states   []*slot
+	slots    map[string]*slot           // states, inputs and params by name
+	reads    map[string]*gorgonia.Value // nexts and outputs by name
+	sample   int
+	closed   bool
 }
 
 // New compiles g and binds its states (to their initial values), inputs (to
@@ -364,7 +419,7 @@ func New(g *graph.Graph, opts ...Option) (s *Session, err error) {
 		outputs[o.Name] = o.Node
 	}
 	if exe == Lean {
-		if s.lean, err = compileLean(g, s.slots, c); err != nil {
+		if err := s.compileLean(c); err != nil {
 			return nil, err
 		}
 		if err := s.bindLeanReads(outputs); err != nil {
@@ -387,51 +442,141 @@ func New(g *graph.Graph, opts ...Option) (s *Session, err error) {
 	return s, nil
 }
 
-// bindLeanReads points every next value and output at its node's buffer.
-// A buffer that is a state's own tensor (a next value that is another
-// state, as in a delay line) is read through a copy made after each run,
-// so that the carry, which overwrites the states in turn, reads the values
-// of the run.
+// compileLean compiles the lean executor: two programs that take turns
+// when some states can be carried by swapping them (pingPong; each reads
+// its states from the buffers the other writes, so the carry copies
+// nothing), else one.
+func (s *Session) compileLean(c config) error {
+	targets, next, err := pingPong(s.g, s.slots)
+	if err != nil {
+		return err
+	}
+	if len(next) == 0 {
+		l, err := compileLean(s.g, s.slots, c, nil, nil)
+		if err != nil {
+			return err
+		}
+		s.leans = []*lean{l}
+		return nil
+	}
+	var bufs, binds [2]map[*gorgonia.Node]gorgonia.Value
+	for p := range bufs {
+		bufs[p], binds[p] = map[*gorgonia.Node]gorgonia.Value{}, map[*gorgonia.Node]gorgonia.Value{}
+		for _, o := range targets {
+			if _, ok := bufs[p][o]; ok {
+				continue
+			}
+			if bufs[p][o], err = newBuffer(o); err != nil {
+				return fmt.Errorf("session: node %q: %w", nodeName(s.g, o), err)
+			}
+		}
+	}
+	// Program p reads its states from what program 1-p writes.
+	for sl, n := range next {
+		o := targets[n]
+		for p := range binds {
+			v := bufs[1-p][o]
+			if n != o {
+				if v, err = n.Op().(Viewer).View([]gorgonia.Value{v}); err != nil {
+					return fmt.Errorf("session: state %q: %w", sl.name, err)
+				}
+			}
+			binds[p][sl.node] = v
+		}
+	}
+	s.leans = make([]*lean, 2)
+	for p := range s.leans {
+		if s.leans[p], err = compileLean(s.g, s.slots, c, binds[p], bufs[p]); err != nil {
+			return err
+		}
+	}
+	if len(s.leans[0].prog) != len(s.leans[1].prog) {
+		return fmt.Errorf("session: the two lean programs have %d and %d ops", len(s.leans[0].prog), len(s.leans[1].prog))
+	}
+	s.leans[1].calls, s.leans[1].total = s.leans[0].calls, s.leans[0].total // one timer
+	for sl := range next {
+		var pp [2]binding
+		for p := range pp {
+			if pp[p], err = bindingOf(binds[p][sl.node]); err != nil {
+				return fmt.Errorf("session: state %q: %w", sl.name, err)
+			}
+		}
+		if err := copyValue(pp[0].val, sl.val); err != nil { // the initial state
+			return fmt.Errorf("session: state %q: %w", sl.name, err)
+		}
+		sl.pp = &pp
+		sl.use(pp[0])
+	}
+	return nil
+}
+
+// readBind points one of the session's reads at a program's buffer.
+type readBind struct {
+	into *gorgonia.Value
+	v    gorgonia.Value
+}
+
+// bindLeanReads points every next value and output at its node's buffer in
+// each program. A buffer that is a copied state's own tensor (a next value
+// that is another state, as in a delay line) is read through a copy made
+// after each run, so that the carry, which overwrites those states in
+// turn, reads the values of the run.
 func (s *Session) bindLeanReads(outputs map[string]*gorgonia.Node) error {
 	owned := func(v gorgonia.Value) bool {
 		for _, sl := range s.states {
-			if sharesMemory(v, sl.val) {
+			if sl.pp == nil && sharesMemory(v, sl.val) {
 				return true
 			}
 		}
 		return false
 	}
-	bind := func(name string, n *gorgonia.Node, into *gorgonia.Value) error {
-		v, ok := s.lean.value(n)
-		if !ok {
-			return fmt.Errorf("session: %q has no value in the lean program", name)
-		}
-		if owned(v) {
-			c, err := cloneZero(v)
-			if err != nil {
-				return fmt.Errorf("session: %q: %w", name, err)
+	s.leanRead = make([][]readBind, len(s.leans))
+	for p, l := range s.leans {
+		bind := func(name string, n *gorgonia.Node, into *gorgonia.Value) error {
+			v, ok := l.value(n)
+			if !ok {
+				return fmt.Errorf("session: %q has no value in the lean program", name)
 			}
-			s.lean.snaps = append(s.lean.snaps, snapshot{dst: c, src: v})
-			v = c
+			if owned(v) {
+				c, err := cloneZero(v)
+				if err != nil {
+					return fmt.Errorf("session: %q: %w", name, err)
+				}
+				l.snaps = append(l.snaps, snapshot{dst: c, src: v})
+				v = c
+			}
+			s.leanRead[p] = append(s.leanRead[p], readBind{into: into, v: v})
+			return nil
 		}
-		*into = v
-		return nil
+		for _, sl := range s.states {
+			n, err := s.g.Node(sl.name + graph.NextSuffix)
+			if err != nil {
+				return fmt.Errorf("session: %w", err)
+			}
+			if err := bind(sl.name+graph.NextSuffix, n, sl.next); err != nil {
+				return err
+			}
+		}
+		names := make([]string, 0, len(outputs))
+		for name := range outputs {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			if err := bind(name, outputs[name], s.reads[name]); err != nil {
+				return err
+			}
+		}
 	}
-	for _, sl := range s.states {
-		n, err := s.g.Node(sl.name + graph.NextSuffix)
-		if err != nil {
-			return fmt.Errorf("session: %w", err)
-		}
-		if err := bind(sl.name+graph.NextSuffix, n, sl.next); err != nil {
-			return err
-		}
-	}
-	for name, n := range outputs {
-		if err := bind(name, n, s.reads[name]); err != nil {
-			return err
-		}
-	}
+	s.pointReads(0)
 	return nil
+}
+
+// pointReads points the reads at program p's buffers.
+func (s *Session) pointReads(p int) {
+	for _, r := range s.leanRead[p] {
+		*r.into = r.v
+	}
 }
 
 // cloneZero returns a new zeroed value like v.
@@ -459,10 +604,10 @@ func (s *Session) Executor() Executor {
 // them, the time spent in it and its number of runs since New (both zero
 // without WithOpTimer). It returns nil for the tape machine.
 func (s *Session) OpTimes() []OpTime {
-	if s == nil || s.lean == nil {
+	if s == nil || s.leans == nil {
 		return nil
 	}
-	return s.lean.times()
+	return s.leans[0].times()
 }
 
 // Value returns the value the node name held in the last run: on the lean
@@ -500,15 +645,16 @@ func (s *Session) NodeValue(n *gorgonia.Node) (gorgonia.Value, error) {
 			return sl.val, nil
 		}
 	}
-	if s.lean == nil {
+	if s.leans == nil {
 		return nil, errLeanOnly
 	}
-	v, ok := s.lean.value(n)
+	l := s.leans[s.ran]
+	v, ok := l.value(n)
 	if !ok {
 		// gorgonia may hold an equal node in n's place (it merges
 		// constants by name): look it up by name.
 		for _, m := range s.g.ExprGraph().ByName(n.Name()) {
-			if v, ok = s.lean.value(m); ok {
+			if v, ok = l.value(m); ok {
 				break
 			}
 		}
@@ -521,7 +667,7 @@ func (s *Session) NodeValue(n *gorgonia.Node) (gorgonia.Value, error) {
 
 // usable returns ErrNoSession for a nil or zero Session, else nil.
 func (s *Session) usable() error {
-	if s == nil || (s.vm == nil && s.lean == nil) {
+	if s == nil || (s.vm == nil && s.leans == nil) {
 		return ErrNoSession
 	}
 	return nil
@@ -626,14 +772,17 @@ func (s *Session) SetState(name string, values []float64) error {
 }
 
 // View gives read access to a state's host values without copying: exactly
-// one of F64 and F32 is non-nil (scalars are not viewable). The slices stay
-// valid for the life of the session and change with every step.
+// one of F64 and F32 is non-nil (scalars are not viewable). The lean
+// executor may carry a state by swapping its buffer with the next value's
+// (see Executor), so the slices of StateView are the state's values until
+// the next step; StateRef gives a View that follows the steps.
 type View struct {
 	F64 []float64
 	F32 []float32
 }
 
-// StateView returns a View of the state name.
+// StateView returns a View of the state name's current values, valid until
+// the next step (Step, Steps; Run leaves the state as it is).
 func (s *Session) StateView(name string) (View, error) {
 	sl, err := s.slot(name)
 	if err != nil {
@@ -642,7 +791,22 @@ func (s *Session) StateView(name string) (View, error) {
 	if sl.kind != "state" || (sl.f64 == nil && sl.f32 == nil) {
 		return View{}, fmt.Errorf("session: %q is not a tensor state", name)
 	}
-	return View{F64: sl.f64, F32: sl.f32}, nil
+	return sl.ref, nil
+}
+
+// StateRef returns a View of the state name that follows the steps: the
+// session updates *View after every step (the lean executor may carry a
+// state by swapping buffers), so a recorder can take it once and read it
+// at every sample. Read it only between steps.
+func (s *Session) StateRef(name string) (*View, error) {
+	sl, err := s.slot(name)
+	if err != nil {
+		return nil, err
+	}
+	if sl.kind != "state" || (sl.f64 == nil && sl.f32 == nil) {
+		return nil, fmt.Errorf("session: %q is not a tensor state", name)
+	}
+	return &sl.ref, nil
 }
 
 // Fetched returns the value of the output or next value name computed by
@@ -676,13 +840,17 @@ func (s *Session) exec() (err error) {
 	if s.closed {
 		return ErrClosed
 	}
-	if s.lean != nil {
+	if s.leans != nil {
 		defer func() {
 			if r := recover(); r != nil {
 				err = fmt.Errorf("session: run at sample %d: panicked: %v", s.sample, r)
 			}
 		}()
-		if err := s.lean.run(); err != nil {
+		s.ran = s.cur
+		if len(s.leans) > 1 {
+			s.pointReads(s.ran)
+		}
+		if err := s.leans[s.ran].run(); err != nil {
 			return fmt.Errorf("session: run at sample %d: %w", s.sample, err)
 		}
 		return nil
@@ -702,8 +870,19 @@ func (s *Session) exec() (err error) {
 // commit copies every next value into its state and runs the state checks.
 func (s *Session) commit() error {
 	for _, sl := range s.states {
+		if sl.pp != nil {
+			continue // swapped below
+		}
 		if err := sl.load(*sl.next); err != nil {
 			return err
+		}
+	}
+	if len(s.leans) > 1 {
+		s.cur = 1 - s.ran
+		for _, sl := range s.states {
+			if sl.pp != nil {
+				sl.use(sl.pp[s.cur])
+			}
 		}
 	}
 	s.sample++
@@ -712,7 +891,7 @@ func (s *Session) commit() error {
 			if sl.f64 == nil && sl.f32 == nil {
 				continue
 			}
-			if err := check(sl.name, View{F64: sl.f64, F32: sl.f32}); err != nil {
+			if err := check(sl.name, sl.ref); err != nil {
 				return fmt.Errorf("session: state check at sample %d: %q: %w", s.sample, sl.name, err)
 			}
 		}
@@ -739,7 +918,7 @@ func (s *Session) Run(fetches []string, feeds Feeds) ([]gorgonia.Value, error) {
 		if _, ok := s.slots[f]; ok {
 			continue
 		}
-		if _, err := s.g.Node(f); err != nil || s.lean == nil {
+		if _, err := s.g.Node(f); err != nil || s.leans == nil {
 			return nil, fmt.Errorf("session: fetch: %w: %q", ErrUnknownNode, f)
 		}
 	}

@@ -25,7 +25,7 @@ type popCounter struct {
 	node     string // the spikes' state
 	n        int    // neurons per row
 	inh      []bool // labels (nil when none)
-	view     session.View
+	view     *session.View
 	spikes   int
 	inhSpike int
 }
@@ -34,7 +34,7 @@ type spikeMon struct {
 	name string
 	node string
 	pop  int // index into recorder.pops
-	view session.View
+	view *session.View
 	sink SpikeSink
 }
 
@@ -42,7 +42,7 @@ type traceMon struct {
 	name  string
 	node  string
 	index []int
-	view  session.View
+	view  *session.View
 	sink  TraceSink
 	buf   []float64
 }
@@ -51,17 +51,17 @@ type traceMon struct {
 func (r *recorder) Begin(s *session.Session, first, steps int) error {
 	var err error
 	for i := range r.pops {
-		if r.pops[i].view, err = s.StateView(r.pops[i].node); err != nil {
+		if r.pops[i].view, err = s.StateRef(r.pops[i].node); err != nil {
 			return err
 		}
 	}
 	for i := range r.spikes {
-		if r.spikes[i].view, err = s.StateView(r.spikes[i].node); err != nil {
+		if r.spikes[i].view, err = s.StateRef(r.spikes[i].node); err != nil {
 			return err
 		}
 	}
 	for i := range r.traces {
-		if r.traces[i].view, err = s.StateView(r.traces[i].node); err != nil {
+		if r.traces[i].view, err = s.StateRef(r.traces[i].node); err != nil {
 			return err
 		}
 		size := len(r.traces[i].view.F64) + len(r.traces[i].view.F32)

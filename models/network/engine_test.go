@@ -118,7 +118,7 @@ func TestLeanEqualsTapeMachine(t *testing.T) {
 			}
 			states := net.Graph.States()
 			steps := stepsInto(tc.opts, tc.kind)
-			fired, err := lean.StateView(network.NameFired)
+			fired, err := lean.StateRef(network.NameFired)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -150,7 +150,7 @@ func TestLeanEqualsTapeMachine(t *testing.T) {
 					}
 				}
 				for i := range max(len(fired.F64), len(fired.F32)) {
-					if at(fired, i) != 0 {
+					if at(*fired, i) != 0 {
 						spikes++
 					}
 				}
