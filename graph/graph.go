@@ -74,6 +74,7 @@ type Graph struct {
 	kinds    map[string]string
 	states   []*State
 	stateOf  map[*Node]*State
+	anon     map[string]*Node // anonymous constants (Builder.Scalar) by name
 	inputs   []Input
 	params   []Param
 	outputs  []Output
@@ -106,6 +107,7 @@ func New(opts ...Option) (*Graph, error) {
 		names:   map[*Node]string{},
 		kinds:   map[string]string{},
 		stateOf: map[*Node]*State{},
+		anon:    map[string]*Node{},
 	}
 	for i, o := range opts {
 		if o == nil {
@@ -169,7 +171,8 @@ func (g *Graph) Root() *Builder { return &Builder{g: g} }
 func (g *Graph) Scope(name string) *Builder { return g.Root().Scope(name) }
 
 // Node returns the node registered under name: a state ("net/v"), a state's
-// next value ("net/v:next"), an input, a param, a constant or an output.
+// next value ("net/v:next"), an input, a param, a constant, an output or a
+// gradient ("train/grad/net/W", see Builder.Grad).
 func (g *Graph) Node(name string) (*Node, error) {
 	if err := g.usable(); err != nil {
 		return nil, err
@@ -299,7 +302,7 @@ func (g *Graph) Dot() string {
 }
 
 // Describe lists the named nodes, one a line: name, kind (state, next,
-// input, param, const, output), shape, dtype.
+// input, param, const, output, grad), shape, dtype.
 func (g *Graph) Describe() string {
 	var sb strings.Builder
 	for _, name := range g.Names() {

@@ -266,8 +266,8 @@ func (op Spike) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (ret
 	return retVal, nil
 }
 
-// checkChildren checks x's dtype before the node is built.
-func (op Spike) checkChildren(children []*gorgonia.Node) error {
+// CheckChildren checks x's dtype before the node is built.
+func (op Spike) CheckChildren(children []*gorgonia.Node) error {
 	return floatChild(op, children)
 }
 
