@@ -10,109 +10,6 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// Surrogate is a surrogate gradient for the Heaviside spike non-linearity:
-// the forward pass stays a step, and backpropagation uses a smooth h'(x) in
-// place of its derivative (Neftci, Mostafa and Zenke 2019, IEEE Signal
-// Processing Magazine 36(6):51-63).
-type Surrogate interface {
-	// String names the surrogate and its parameters, e.g. "SuperSpike{β=10}".
-	String() string
-	// Deriv adds the nodes computing h'(x) elementwise to x's graph, where
-	// x = input - threshold; the result has x's shape and dtype.
-	Deriv(x *gorgonia.Node) (*gorgonia.Node, error)
-	// WriteHash writes the surrogate's type and every parameter to h, so
-	// that Spike ops with different surrogates stay distinct nodes.
-	WriteHash(h hash.Hash)
-}
-
-// SuperSpike is the fast-sigmoid surrogate of Zenke and Ganguli (2018),
-// "SuperSpike: supervised learning in multilayer spiking neural networks",
-// Neural Computation 30(6):1514-1541. Forward: the Heaviside step. Backward:
-//
-//	h'(x) = 1 / (Beta·|x| + 1)^2,
-//
-// which is the derivative of the fast sigmoid f(x) = x / (1 + Beta·|x|)
-// (Smooth). h' is positive, even, and peaks at h'(0) = 1; it falls to 1/4 at
-// |x| = 1/Beta. The default Beta is 10 (DefaultSuperSpike); choose Beta for
-// the scale of x (with x in mV, Beta = 10 gives h' = 1/4 at 0.1 mV).
-type SuperSpike struct {
-	Beta float64 // steepness in 1/(units of x), e.g. 1/mV; positive and finite
-}
-
-// DefaultSuperSpike returns SuperSpike{Beta: 10}.
-func DefaultSuperSpike() SuperSpike { return SuperSpike{Beta: 10} }
-
-// Validate reports whether Beta is positive and finite.
-func (s SuperSpike) Validate() error {
-	if !(s.Beta > 0) || math.IsInf(s.Beta, 0) {
-		return fmt.Errorf("ops: SuperSpike: Beta (%g) must be positive and finite", s.Beta)
-	}
-	return nil
-}
-
-// String returns e.g. "SuperSpike{β=10}".
-func (s SuperSpike) String() string { return fmt.Sprintf("SuperSpike{β=%g}", s.Beta) }
-
-// Deriv returns the node 1 / (Beta·|x| + 1)^2, built from gorgonia's Abs,
-// Mul, Add, Square and Inverse, in x's dtype.
-func (s SuperSpike) Deriv(x *gorgonia.Node) (retVal *gorgonia.Node, err error) {
-	if err := s.Validate(); err != nil {
-		return nil, err
-	}
-	if x == nil {
-		return nil, fmt.Errorf("ops: %v: Deriv of a nil node", s)
-	}
-	err = guard(Spike{Surrogate: s}, func() error {
-		dt, err := nodeDtype(x)
-		if err != nil {
-			return err
-		}
-		beta, err := constant(dt, s.Beta)
-		if err != nil {
-			return err
-		}
-		one, err := constant(dt, 1)
-		if err != nil {
-			return err
-		}
-		n, err := gorgonia.Abs(x)
-		if err != nil {
-			return err
-		}
-		if n, err = gorgonia.Mul(n, beta); err != nil {
-			return err
-		}
-		if n, err = gorgonia.Add(n, one); err != nil {
-			return err
-		}
-		if n, err = gorgonia.Square(n); err != nil {
-			return err
-		}
-		retVal, err = gorgonia.Inverse(n)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("ops: %v: Deriv: %w", s, err)
-	}
-	return retVal, nil
-}
-
-// WriteHash writes a type tag and the bits of Beta to h.
-func (s SuperSpike) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "ops.SuperSpike{beta=%016x}", math.Float64bits(s.Beta))
-}
-
-// Smooth returns the fast sigmoid x / (1 + Beta·|x|), the function whose
-// derivative is the surrogate (DerivAt). It is for references and tests.
-func (s SuperSpike) Smooth(x float64) float64 { return x / (1 + s.Beta*math.Abs(x)) }
-
-// DerivAt returns h'(x) = 1 / (Beta·|x| + 1)^2 in plain Go, the value the
-// node built by Deriv computes.
-func (s SuperSpike) DerivAt(x float64) float64 {
-	d := s.Beta*math.Abs(x) + 1
-	return 1 / (d * d)
-}
-
 // Spike is a gorgonia Op for the spike non-linearity with a surrogate
 // gradient. Forward, elementwise:
 //
@@ -129,8 +26,8 @@ type Spike struct {
 	Strict bool
 }
 
-// Validate reports whether Threshold is finite and Surrogate is non-nil and,
-// if it has a Validate method, valid.
+// Validate reports whether Threshold is finite and Surrogate is non-nil and
+// valid.
 func (op Spike) Validate() error {
 	if math.IsNaN(op.Threshold) || math.IsInf(op.Threshold, 0) {
 		return fmt.Errorf("ops: Spike: Threshold (%g) must be finite", op.Threshold)
@@ -138,10 +35,8 @@ func (op Spike) Validate() error {
 	if op.Surrogate == nil {
 		return fmt.Errorf("ops: Spike: Surrogate is nil")
 	}
-	if v, ok := op.Surrogate.(validator); ok {
-		if err := v.Validate(); err != nil {
-			return fmt.Errorf("ops: Spike: %w", err)
-		}
+	if err := op.Surrogate.Validate(); err != nil {
+		return fmt.Errorf("ops: Spike: %w", err)
 	}
 	return nil
 }
