@@ -412,3 +412,47 @@ func TestFn(t *testing.T) {
 		})
 	}
 }
+
+// TestNewMathBroadcastsAVector: the binary ops take a vector [n] with a
+// batch [batch, n] either way round, as Add and Mul do.
+func TestNewMathBroadcastsAVector(t *testing.T) {
+	t.Parallel()
+	batch := []float64{1, 4, 9, 2, 6, 3} // [2, 3]
+	vec := []float64{2, 4, 3}
+	cases := []struct {
+		name string
+		op   func(b *graph.Builder, x, y *graph.Node) *graph.Node
+		f    func(x, y float64) float64
+	}{
+		{"Div", (*graph.Builder).Div, func(x, y float64) float64 { return x / y }},
+		{"Min", (*graph.Builder).Min, math.Min},
+		{"Max", (*graph.Builder).Max, math.Max},
+		{"Gt", (*graph.Builder).Gt, func(x, y float64) float64 {
+			if x > y {
+				return 1
+			}
+			return 0
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			g := newGraph(t)
+			b := g.Scope("m")
+			bt, v := b.Param("batch", batch, 2, 3), b.Param("vec", vec, 3)
+			left, right := tc.op(b, bt, v), tc.op(b, v, bt)
+			if err := g.Err(); err != nil {
+				t.Fatal(err)
+			}
+			gl, gr := eval(t, g, left), eval(t, g, right)
+			for i, x := range batch {
+				if want := tc.f(x, vec[i%3]); gl[i] != want {
+					t.Errorf("%s(batch, vec)[%d]: got=%v, want=%v", tc.name, i, gl[i], want)
+				}
+				if want := tc.f(vec[i%3], x); gr[i] != want {
+					t.Errorf("%s(vec, batch)[%d]: got=%v, want=%v", tc.name, i, gr[i], want)
+				}
+			}
+		})
+	}
+}
