@@ -671,7 +671,8 @@ func (s *Session) Param(name string) ([]float64, error) {
 // next Run, Step or Steps uses the new value on either executor. Only
 // graph params (Builder.Param) can be set; a parameter that a model bakes
 // into an op's fields (a fused engine's per-neuron constants) is not a
-// graph param. A wrong number of values wraps ErrShape and changes nothing.
+// graph param. A wrong number of values wraps ErrShape and changes nothing;
+// a closed session returns ErrClosed.
 func (s *Session) SetParam(name string, values []float64) error {
 	sl, err := s.slot(name)
 	if err != nil {
