@@ -16,14 +16,25 @@ import (
 //	out[i] = 1 if x[i] >= Threshold else 0      (x[i] > Threshold if Strict)
 //
 // with x's shape and dtype (for Float32 inputs the comparison is done in
-// float64; NaN gives 0). Backward, it returns grad · h'(x - Threshold) with
-// h' from Surrogate, because the true derivative is zero almost everywhere.
+// float64; NaN gives 0). Backward, it returns grad · psi(x - Threshold) with
+// psi from Surrogate, because the true derivative is zero almost everywhere.
+//
+// With Smooth, the forward pass is Surrogate.Smooth(x - Threshold) instead
+// of the step (computed in float64, rounded to x's dtype) and the backward
+// is unchanged, so the backward is the exact derivative of the forward: a
+// network whose spikes are all Smooth is a smooth function whose gradient
+// can be checked against finite differences. Its outputs are not 0/1
+// (SuperSpike's Smooth runs from -1/Beta to 1/Beta, Sigmoid's and ATan's
+// from 0 to 1); it is for checks, not for simulation.
 type Spike struct {
 	Threshold float64   // spike threshold in the units of x (e.g. mV); finite
 	Surrogate Surrogate // surrogate derivative; non-nil and valid
 	// Strict makes the forward step x > Threshold instead of x >= Threshold
 	// (Izhikevich's figure code tests v > 30; net.m and the course test >=).
+	// Smooth ignores it.
 	Strict bool
+	// Smooth replaces the forward step by Surrogate.Smooth(x - Threshold).
+	Smooth bool
 }
 
 // Validate reports whether Threshold is finite and Surrogate is non-nil and
@@ -81,7 +92,7 @@ func (op Spike) OverwritesInput() int { return -1 }
 // WriteHash writes a type tag, the bits of Threshold and the surrogate's own
 // hash input (its type and parameters) to h.
 func (op Spike) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "ops.Spike{threshold=%016x,strict=%t,surrogate=", math.Float64bits(op.Threshold), op.Strict)
+	fmt.Fprintf(h, "ops.Spike{threshold=%016x,strict=%t,smooth=%t,surrogate=", math.Float64bits(op.Threshold), op.Strict, op.Smooth)
 	if op.Surrogate == nil {
 		fmt.Fprint(h, "nil")
 	} else {
@@ -94,9 +105,13 @@ func (op Spike) WriteHash(h hash.Hash) {
 // Hashcode returns the 32-bit FNV-1a hash of WriteHash's output.
 func (op Spike) Hashcode() uint32 { return hashOf(op) }
 
-// String returns e.g. "Spike{threshold=30,SuperSpike{β=10}}", or
-// "Spike{threshold>30,SuperSpike{β=10}}" when Strict.
+// String returns e.g. "Spike{threshold=30,SuperSpike{β=10}}",
+// "Spike{threshold>30,SuperSpike{β=10}}" when Strict, or
+// "SmoothSpike{threshold=30,SuperSpike{β=10}}" when Smooth.
 func (op Spike) String() string {
+	if op.Smooth {
+		return fmt.Sprintf("SmoothSpike{threshold=%g,%v}", op.Threshold, op.Surrogate)
+	}
 	if op.Strict {
 		return fmt.Sprintf("Spike{threshold>%g,%v}", op.Threshold, op.Surrogate)
 	}
@@ -181,8 +196,13 @@ func (op Spike) check(inputs []gorgonia.Value) (floatView, error) {
 	return x, nil
 }
 
-// step writes the Heaviside step of x - Threshold into out; out may alias x.
+// step writes the Heaviside step of x - Threshold (or, when Smooth, its
+// smooth primitive) into out; out may alias x.
 func (op Spike) step(x, out floatView) {
+	if op.Smooth {
+		op.smooth(x, out)
+		return
+	}
 	switch x.dt {
 	case tensor.Float32:
 		for i, v := range x.f32 {
@@ -199,6 +219,20 @@ func (op Spike) step(x, out floatView) {
 				s = 1
 			}
 			out.f64[i] = s
+		}
+	}
+}
+
+// smooth writes Surrogate.Smooth(x - Threshold) into out; out may alias x.
+func (op Spike) smooth(x, out floatView) {
+	switch x.dt {
+	case tensor.Float32:
+		for i, v := range x.f32 {
+			out.f32[i] = float32(op.Surrogate.Smooth(float64(v) - op.Threshold))
+		}
+	default:
+		for i, v := range x.f64 {
+			out.f64[i] = op.Surrogate.Smooth(v - op.Threshold)
 		}
 	}
 }

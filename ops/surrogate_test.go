@@ -322,3 +322,113 @@ func TestParseSurrogate(t *testing.T) {
 		}
 	}
 }
+
+// TestSmoothSpikeForward: with Smooth, Do, UsePreallocDo and Kernel all
+// write Surrogate.Smooth(x - Threshold) (rounded to float32 for float32),
+// and a Smooth Spike is a node apart from the step with the same fields.
+func TestSmoothSpikeForward(t *testing.T) {
+	t.Parallel()
+	xs := []float64{-2, -0.3, 0.2, 0.21, 0.9, 3}
+	n := len(xs)
+	for _, sur := range surrogates() {
+		op := Spike{Threshold: 0.2, Surrogate: sur, Smooth: true}
+		for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
+			in := gorgonia.Value(dense64(xs, n))
+			if dt == tensor.Float32 {
+				in = dense32(to32(xs), n)
+			}
+			want := make([]float64, n)
+			for i, x := range xs {
+				if dt == tensor.Float32 {
+					want[i] = float64(float32(sur.Smooth(float64(float32(x)) - 0.2)))
+				} else {
+					want[i] = sur.Smooth(x - 0.2)
+				}
+			}
+			do, err := op.Do(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pre := tensor.New(tensor.WithShape(n), tensor.Of(dt))
+			if _, err := op.UsePreallocDo(pre, in); err != nil {
+				t.Fatal(err)
+			}
+			kout := tensor.New(tensor.WithShape(n), tensor.Of(dt))
+			run, err := op.Kernel(kout, []gorgonia.Value{in})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := run(); err != nil {
+				t.Fatal(err)
+			}
+			for name, v := range map[string]gorgonia.Value{"Do": do, "UsePreallocDo": pre, "Kernel": kout} {
+				got := float64s(t, v)
+				for i := range xs {
+					if got[i] != want[i] {
+						t.Errorf("%v %v %s: x = %v: got=%v, want Smooth = %v", op, dt, name, xs[i], got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+	g := gorgonia.NewGraph()
+	x := vec64(g, "x", 3)
+	step := mustApply(t, Spike{Threshold: 1, Surrogate: DefaultATan()}, x)
+	smooth := mustApply(t, Spike{Threshold: 1, Surrogate: DefaultATan(), Smooth: true}, x)
+	if step == smooth {
+		t.Error("a Smooth Spike merged with the step of the same fields")
+	}
+	if got := (Spike{Threshold: 1, Surrogate: DefaultATan(), Smooth: true}).String(); got != "SmoothSpike{threshold=1,ATan{α=2}}" {
+		t.Errorf("String: got=%q", got)
+	}
+}
+
+// TestSmoothSpikeGradientMatchesFiniteDifferences builds a small chain with
+// feedback through Smooth spikes, z1 = S(x), v = x/2 + 2·z1 - z1⊙x (a soft
+// reset, not detached), z2 = S(v), cost = Σ w⊙z2 + Σ z1⊙z1, and checks
+// gorgonia.Grad against central differences of the graph's own forward
+// run. With h = 1e-6 the truncation error is O(h²·|cost”'|) ≈ 1e-10 and
+// the rounding error about 1e-16·|cost|/h ≈ 1e-10 here, hence 1e-6
+// relative plus 1e-7 absolute; the inputs keep |x - Threshold| and
+// |v - Threshold| off Triangle's kinks by far more than h.
+func TestSmoothSpikeGradientMatchesFiniteDifferences(t *testing.T) {
+	t.Parallel()
+	const h = 1e-6
+	xs := []float64{-0.83, -0.31, 0.07, 0.44, 0.61, 1.37}
+	ws := []float64{1, -2, 0.5, 1.5, -1, 0.75}
+	n := len(xs)
+	for _, sur := range surrogates() {
+		t.Run(sur.String(), func(t *testing.T) {
+			t.Parallel()
+			op := Spike{Threshold: 0.2, Surrogate: sur, Smooth: true}
+			g := gorgonia.NewGraph()
+			x, w := vec64(g, "x", n), vec64(g, "w", n)
+			c := func(v float64) *gorgonia.Node { n, _ := constant(tensor.Float64, v); return n }
+			z1 := mustApply(t, op, x)
+			v := gorgonia.Must(gorgonia.Add(gorgonia.Must(gorgonia.Mul(x, c(0.5))), gorgonia.Must(gorgonia.Mul(z1, c(2)))))
+			v = gorgonia.Must(gorgonia.Sub(v, gorgonia.Must(gorgonia.HadamardProd(z1, x))))
+			z2 := mustApply(t, op, v)
+			cost := gorgonia.Must(gorgonia.Add(
+				gorgonia.Must(gorgonia.Sum(gorgonia.Must(gorgonia.HadamardProd(w, z2)))),
+				gorgonia.Must(gorgonia.Sum(gorgonia.Must(gorgonia.HadamardProd(z1, z1))))))
+			grads, err := gorgonia.Grad(cost, x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			run := machine(t, g, cost, grads[0])
+			at := func(xv []float64) [][]float64 {
+				return run(map[*gorgonia.Node]interface{}{x: dense64(xv, n), w: dense64(ws, n)})
+			}
+			dx := at(xs)[1]
+			for i := range xs {
+				up, down := append([]float64(nil), xs...), append([]float64(nil), xs...)
+				up[i] += h
+				down[i] -= h
+				fd := (at(up)[0][0] - at(down)[0][0]) / (2 * h)
+				if math.Abs(dx[i]-fd) > 1e-7+1e-6*math.Abs(fd) {
+					t.Errorf("dcost/dx[%d]: got=%v, central difference %v", i, dx[i], fd)
+				}
+			}
+		})
+	}
+}
