@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"strconv"
 
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -264,7 +265,8 @@ func (b *Builder) Input(local string, shape ...int) *Node {
 
 // Param declares a tensor fixed for the run (weights, per-neuron
 // parameters), stored in the graph's dtype. data is row-major with one value
-// per element of shape.
+// per element of shape (no shape: a scalar, one value). A session reads and
+// sets it with Param and SetParam; Grad differentiates with respect to it.
 func (b *Builder) Param(local string, data []float64, shape ...int) *Node {
 	name := b.fullName("param", local)
 	if name == "" {
@@ -283,6 +285,13 @@ func (b *Builder) Param(local string, data []float64, shape ...int) *Node {
 	if err != nil {
 		b.g.fail(fmt.Errorf("graph: param %q: %w", name, err))
 		return nil
+	}
+	if len(shape) == 0 { // a scalar node takes a scalar tensor, not shape (1)
+		if b.g.dtype == tensor.Float32 {
+			val = tensor.New(tensor.FromScalar(float32(data[0])))
+		} else {
+			val = tensor.New(tensor.FromScalar(data[0]))
+		}
 	}
 	n := b.do("param "+name, func() (*Node, error) {
 		n := newInput(b.g.eg, b.g.dtype, name, shape)
@@ -323,6 +332,39 @@ func (b *Builder) constOf(local string, dt tensor.Dtype, v float64) *Node {
 	}
 	if !b.register(name, "const", n) {
 		return nil
+	}
+	return n
+}
+
+// Scalar returns an anonymous scalar constant holding v in the graph's
+// dtype, for maths such as b.Mul(b.Scalar(0.04), v): no name to invent.
+// Its gorgonia name encodes the dtype and the exact value
+// ("graph.const:float64:0.04"; the ':' keeps it apart from any name a
+// Builder accepts), because gorgonia replaces a constant by an earlier one
+// of the same name: two anonymous constants of different values are always
+// different nodes, and equal values (same dtype) share one node. It is not
+// registered (Graph.Names does not list it); use Const for a named,
+// fetchable constant.
+func (b *Builder) Scalar(v float64) *Node {
+	if b.broken() {
+		return nil
+	}
+	dt := b.g.dtype
+	var val any = v
+	text := strconv.FormatFloat(v, 'g', -1, 64)
+	if dt == tensor.Float32 {
+		val = float32(v)
+		text = strconv.FormatFloat(float64(float32(v)), 'g', -1, 32)
+	}
+	name := "graph.const:" + dt.String() + ":" + text
+	if n := b.g.anon[name]; n != nil {
+		return n
+	}
+	n := b.do("scalar "+name, func() (*Node, error) {
+		return gorgonia.NewConstant(val, gorgonia.WithName(name), gorgonia.In(b.g.eg)), nil
+	})
+	if n != nil {
+		b.g.anon[name] = n
 	}
 	return n
 }

@@ -33,6 +33,20 @@
 //     bound value, so a training graph can differentiate with respect to them.
 //   - outputs: extra named values to fetch, declared with Builder.Output.
 //
+// # Maths and gradients
+//
+// The Builder's maths: Add, Sub, Mul, Div, Min, Max (elementwise, with a
+// vector broadcast along a batch), MatVec, Sum, Mean, Neg, Square, Exp,
+// Log, Tanh, Sigmoid, and the comparisons Gt, Gte, Lt, Lte, Eq, Ne, which
+// return 0/1 in the operands' dtype and carry no gradient. Scalar gives an
+// anonymous constant (named by its dtype and exact value, so constants of
+// different values never merge); Const a named one. Apply adds a custom op
+// (package ops) after its Validate and CheckChildren checks; Fn wraps any
+// other gorgonia function in the sticky-error contract. Grad adds the
+// gradient of a scalar cost with respect to states, inputs or params and
+// registers each as an output "<scope>grad/<name>", which a session fetches
+// like any output.
+//
 // Graph.StepCounter adds the state "step", a float64 scalar that counts the
 // steps taken (next = step + 1), for ops whose result depends on the step
 // number, such as the counter-based Poisson source.

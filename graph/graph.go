@@ -76,6 +76,7 @@ type Graph struct {
 	opCount  map[string]int   // per scope + "\x00" + op: computed nodes named so far
 	states   []*State
 	stateOf  map[*Node]*State
+	anon     map[string]*Node // anonymous constants (Builder.Scalar) by name
 	inputs   []Input
 	params   []Param
 	outputs  []Output
@@ -110,6 +111,7 @@ func New(opts ...Option) (*Graph, error) {
 		origins: map[*Node]origin{},
 		opCount: map[string]int{},
 		stateOf: map[*Node]*State{},
+		anon:    map[string]*Node{},
 	}
 	for i, o := range opts {
 		if o == nil {
@@ -173,7 +175,8 @@ func (g *Graph) Root() *Builder { return &Builder{g: g} }
 func (g *Graph) Scope(name string) *Builder { return g.Root().Scope(name) }
 
 // Node returns the node registered under name: a state ("net/v"), a state's
-// next value ("net/v:next"), an input, a param, a constant or an output.
+// next value ("net/v:next"), an input, a param, a constant, an output or a
+// gradient ("train/grad/net/W", see Builder.Grad).
 func (g *Graph) Node(name string) (*Node, error) {
 	if err := g.usable(); err != nil {
 		return nil, err
@@ -303,7 +306,7 @@ func (g *Graph) Dot() string {
 }
 
 // Describe lists the named nodes, one a line: name, kind (state, next,
-// input, param, const, output), shape, dtype.
+// input, param, const, output, grad), shape, dtype.
 func (g *Graph) Describe() string {
 	var sb strings.Builder
 	for _, name := range g.Names() {

@@ -42,6 +42,8 @@ func eval(t *testing.T, g *graph.Graph, n *graph.Node) []float64 {
 		return out
 	case float64:
 		return []float64{d}
+	case float32:
+		return []float64{float64(d)}
 	}
 	t.Fatalf("value %T", v.Data())
 	return nil

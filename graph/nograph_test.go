@@ -29,17 +29,40 @@ func TestNoGraph(t *testing.T) {
 		},
 	}
 	ops := map[string]func(b *graph.Builder) *graph.Node{
-		"State":  func(b *graph.Builder) *graph.Node { return b.State("v", []float64{0}, 2) },
-		"Input":  func(b *graph.Builder) *graph.Node { return b.Input("x", 2) },
-		"Param":  func(b *graph.Builder) *graph.Node { return b.Param("w", []float64{1, 2}, 2) },
-		"Const":  func(b *graph.Builder) *graph.Node { return b.Const("k", 1) },
-		"Add":    func(b *graph.Builder) *graph.Node { return b.Add(nil, nil) },
-		"Sub":    func(b *graph.Builder) *graph.Node { return b.Sub(nil, nil) },
-		"Mul":    func(b *graph.Builder) *graph.Node { return b.Mul(nil, nil) },
-		"MatVec": func(b *graph.Builder) *graph.Node { return b.MatVec(nil, nil) },
-		"Sum":    func(b *graph.Builder) *graph.Node { return b.Sum(nil) },
-		"Exp":    func(b *graph.Builder) *graph.Node { return b.Exp(nil) },
-		"Apply":  func(b *graph.Builder) *graph.Node { return b.Apply(nil) },
+		"State":   func(b *graph.Builder) *graph.Node { return b.State("v", []float64{0}, 2) },
+		"Input":   func(b *graph.Builder) *graph.Node { return b.Input("x", 2) },
+		"Param":   func(b *graph.Builder) *graph.Node { return b.Param("w", []float64{1, 2}, 2) },
+		"Const":   func(b *graph.Builder) *graph.Node { return b.Const("k", 1) },
+		"Add":     func(b *graph.Builder) *graph.Node { return b.Add(nil, nil) },
+		"Sub":     func(b *graph.Builder) *graph.Node { return b.Sub(nil, nil) },
+		"Mul":     func(b *graph.Builder) *graph.Node { return b.Mul(nil, nil) },
+		"MatVec":  func(b *graph.Builder) *graph.Node { return b.MatVec(nil, nil) },
+		"Sum":     func(b *graph.Builder) *graph.Node { return b.Sum(nil) },
+		"Exp":     func(b *graph.Builder) *graph.Node { return b.Exp(nil) },
+		"Apply":   func(b *graph.Builder) *graph.Node { return b.Apply(nil) },
+		"Div":     func(b *graph.Builder) *graph.Node { return b.Div(nil, nil) },
+		"Min":     func(b *graph.Builder) *graph.Node { return b.Min(nil, nil) },
+		"Max":     func(b *graph.Builder) *graph.Node { return b.Max(nil, nil) },
+		"Gt":      func(b *graph.Builder) *graph.Node { return b.Gt(nil, nil) },
+		"Gte":     func(b *graph.Builder) *graph.Node { return b.Gte(nil, nil) },
+		"Lt":      func(b *graph.Builder) *graph.Node { return b.Lt(nil, nil) },
+		"Lte":     func(b *graph.Builder) *graph.Node { return b.Lte(nil, nil) },
+		"Eq":      func(b *graph.Builder) *graph.Node { return b.Eq(nil, nil) },
+		"Ne":      func(b *graph.Builder) *graph.Node { return b.Ne(nil, nil) },
+		"Neg":     func(b *graph.Builder) *graph.Node { return b.Neg(nil) },
+		"Square":  func(b *graph.Builder) *graph.Node { return b.Square(nil) },
+		"Log":     func(b *graph.Builder) *graph.Node { return b.Log(nil) },
+		"Tanh":    func(b *graph.Builder) *graph.Node { return b.Tanh(nil) },
+		"Sigmoid": func(b *graph.Builder) *graph.Node { return b.Sigmoid(nil) },
+		"Mean":    func(b *graph.Builder) *graph.Node { return b.Mean(nil) },
+		"Scalar":  func(b *graph.Builder) *graph.Node { return b.Scalar(1) },
+		"Fn":      func(b *graph.Builder) *graph.Node { return b.Fn("f", nil) },
+		"Grad": func(b *graph.Builder) *graph.Node {
+			if gs := b.Grad(nil); gs != nil {
+				return gs[0]
+			}
+			return nil
+		},
 		"Output": func(b *graph.Builder) *graph.Node { return b.Output("o", nil) },
 		"SetNext": func(b *graph.Builder) *graph.Node {
 			b.SetNext(nil, nil)

@@ -17,13 +17,17 @@ type validator interface {
 // shapes before gorgonia builds the node. gorgonia's InferShape sees only
 // shapes, so dtype mismatches are caught here (and again in Do).
 type childChecker interface {
-	checkChildren(children []*gorgonia.Node) error
+	CheckChildren(children []*gorgonia.Node) error
 }
 
 // Apply adds op applied to children to the children's graph and returns the
 // new node. It validates op first (when op has a Validate method), checks the
 // children's dtypes and shapes for the ops of this package, and turns any
 // panic raised inside gorgonia while building the node into an error.
+//
+// graph.Builder.Apply, the path the models use, runs the same checks
+// (Validate, then CheckChildren) through the same method sets, and records
+// the error in the builder instead of returning it.
 //
 // gorgonia merges a new node into an existing one with the same op hash,
 // children and type, so Apply may return a node that already exists.
@@ -43,7 +47,7 @@ func Apply(op gorgonia.Op, children ...*gorgonia.Node) (n *gorgonia.Node, err er
 	}
 	err = guard(op, func() error {
 		if c, ok := op.(childChecker); ok {
-			if err := c.checkChildren(children); err != nil {
+			if err := c.CheckChildren(children); err != nil {
 				return err
 			}
 		}

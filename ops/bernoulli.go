@@ -118,8 +118,8 @@ func (op Bernoulli) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) 
 	return nil, fmt.Errorf("ops: %v is not differentiable", op)
 }
 
-// checkChildren checks the dtypes of rate and step before the node is built.
-func (op Bernoulli) checkChildren(children []*gorgonia.Node) error {
+// CheckChildren checks the dtypes of rate and step before the node is built.
+func (op Bernoulli) CheckChildren(children []*gorgonia.Node) error {
 	return checkDrawChildren(op, "rate", children)
 }
 

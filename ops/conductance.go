@@ -195,7 +195,8 @@ func (op Conductance) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node
 	return nil, fmt.Errorf("%w: %v", ErrForwardOnly, op)
 }
 
-func (op Conductance) checkChildren(children []*gorgonia.Node) error {
+// CheckChildren checks the children's count, dtypes and shapes before the node is built.
+func (op Conductance) CheckChildren(children []*gorgonia.Node) error {
 	shapes := make([]tensor.Shape, len(children))
 	var dt0 tensor.Dtype
 	for i, c := range children {

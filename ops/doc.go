@@ -17,7 +17,14 @@
 // # Ops
 //
 //   - Spike: out = 1 where x >= Threshold else 0; its gradient is
-//     grad·h'(x - Threshold) for a Surrogate h' such as SuperSpike.
+//     grad·psi(x - Threshold) for a Surrogate psi: SuperSpike (the fast
+//     sigmoid), Sigmoid, ATan, Triangle or Exponential, one per file, each
+//     with its forward, psi, default scale (per mV) and citation, and a
+//     table of half-widths and of what a scale means for the Izhikevich
+//     and LIF models in the Surrogate doc. ParseSurrogate reads one from a
+//     flag ("atan:2", "triangle:width=2,gamma=0.5"). With Smooth, the
+//     forward is the surrogate's smooth primitive instead of the step, so
+//     that a network's gradient can be checked by finite differences.
 //   - Bernoulli: (rate in Hz, step) → spikes with p = rate·DtMs·1e-3 per
 //     element, keyed by (Seed, Stream, step, element index). Not differentiable.
 //   - Normal: (sigma, step) → sigma·z with z a standard normal (Box–Muller

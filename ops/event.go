@@ -229,7 +229,8 @@ func (op ConductanceEvent) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia
 	return nil, fmt.Errorf("%w: %v", ErrForwardOnly, op)
 }
 
-func (op ConductanceEvent) checkChildren(children []*gorgonia.Node) error {
+// CheckChildren checks the children's count, dtypes and shapes before the node is built.
+func (op ConductanceEvent) CheckChildren(children []*gorgonia.Node) error {
 	if err := op.Validate(); err != nil {
 		return err
 	}

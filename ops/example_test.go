@@ -164,3 +164,49 @@ func ExampleSparseMatVec() {
 	// [0.5 2] [0.5 2] [0.5 2 -1]
 	// ops: Apply SparseMatVec{W 2×3 nnz=3 hash=e5e2d6ff66933cd5}: ops: SparseMatVec{W 2×3 nnz=3 hash=e5e2d6ff66933cd5}: x has shape (2), want (3) or (batch, 3)
 }
+
+// ExampleParseSurrogate reads a surrogate as a command-line flag would and
+// differentiates Sum(Spike(x)) through it in a tiny graph: the forward
+// pass is the Heaviside step at the threshold 0, and the gradient at x is
+// psi(x) = (Alpha/2)/(1 + (π/2·Alpha·x)²), here 1/(1 + (πx)²) for Alpha 2.
+func ExampleParseSurrogate() {
+	sur, err := ops.ParseSurrogate("atan:2")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	g := gorgonia.NewGraph()
+	x := gorgonia.NewVector(g, tensor.Float64, gorgonia.WithShape(5), gorgonia.WithName("x"))
+	fired, err := ops.Apply(ops.Spike{Threshold: 0, Surrogate: sur}, x)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	grads, err := gorgonia.Grad(gorgonia.Must(gorgonia.Sum(fired)), x)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var spikes, dx gorgonia.Value
+	gorgonia.Read(fired, &spikes)
+	gorgonia.Read(grads[0], &dx)
+	m := gorgonia.NewTapeMachine(g)
+	defer m.Close()
+	if err := gorgonia.Let(x, tensor.New(tensor.WithBacking([]float64{-1, -0.25, 0, 0.25, 1}))); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := m.RunAll(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(sur)
+	fmt.Printf("spikes %v\npsi    %.4f\n", spikes.Data(), dx.Data())
+	_, err = ops.ParseSurrogate("atan:alpha=-1")
+	fmt.Println(err)
+	// Output:
+	// ATan{α=2}
+	// spikes [0 0 1 1 1]
+	// psi    [0.0920 0.6185 1.0000 0.6185 0.0920]
+	// ops: ParseSurrogate("atan:alpha=-1"): ops: ATan: Alpha (-1) must be positive and finite
+}

@@ -145,7 +145,8 @@ func (op Part) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorg
 	return nil, fmt.Errorf("%w: %v", ErrForwardOnly, op)
 }
 
-func (op Part) checkChildren(children []*gorgonia.Node) error {
+// CheckChildren checks the packed input's dtype and length before the node is built.
+func (op Part) CheckChildren(children []*gorgonia.Node) error {
 	if err := floatChild(op, children); err != nil {
 		return err
 	}

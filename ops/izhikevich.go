@@ -220,7 +220,8 @@ func (op IzhikevichStep) size(inputs []gorgonia.DimSizer) (int, error) {
 	return s[0], vectorShapes(op, inputs, op.names(), op.lens(s[0]))
 }
 
-func (op IzhikevichStep) checkChildren(children []*gorgonia.Node) error {
+// CheckChildren checks the children's count, dtypes and shapes before the node is built.
+func (op IzhikevichStep) CheckChildren(children []*gorgonia.Node) error {
 	return checkStepChildren(op, children)
 }
 

@@ -171,7 +171,8 @@ func (op LIFStep) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (g
 	return nil, fmt.Errorf("%w: %v", ErrForwardOnly, op)
 }
 
-func (op LIFStep) checkChildren(children []*gorgonia.Node) error {
+// CheckChildren checks the children's count, dtypes and shapes before the node is built.
+func (op LIFStep) CheckChildren(children []*gorgonia.Node) error {
 	return checkStepChildren(op, children)
 }
 

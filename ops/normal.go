@@ -154,8 +154,8 @@ func (op Normal) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (go
 	return nil, fmt.Errorf("ops: %v is not differentiable", op)
 }
 
-// checkChildren checks the dtypes of sigma and step before the node is built.
-func (op Normal) checkChildren(children []*gorgonia.Node) error {
+// CheckChildren checks the dtypes of sigma and step before the node is built.
+func (op Normal) CheckChildren(children []*gorgonia.Node) error {
 	return checkDrawChildren(op, "sigma", children)
 }
 

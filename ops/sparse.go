@@ -196,8 +196,8 @@ func (op SparseMatVec) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Nod
 	return gorgonia.Nodes{d}, nil
 }
 
-// checkChildren checks x's dtype and shape before the node is built.
-func (op SparseMatVec) checkChildren(children []*gorgonia.Node) error {
+// CheckChildren checks x's dtype and shape before the node is built.
+func (op SparseMatVec) CheckChildren(children []*gorgonia.Node) error {
 	if err := floatChild(op, children); err != nil {
 		return err
 	}

@@ -10,127 +10,35 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// Surrogate is a surrogate gradient for the Heaviside spike non-linearity:
-// the forward pass stays a step, and backpropagation uses a smooth h'(x) in
-// place of its derivative (Neftci, Mostafa and Zenke 2019, IEEE Signal
-// Processing Magazine 36(6):51-63).
-type Surrogate interface {
-	// String names the surrogate and its parameters, e.g. "SuperSpike{β=10}".
-	String() string
-	// Deriv adds the nodes computing h'(x) elementwise to x's graph, where
-	// x = input - threshold; the result has x's shape and dtype.
-	Deriv(x *gorgonia.Node) (*gorgonia.Node, error)
-	// WriteHash writes the surrogate's type and every parameter to h, so
-	// that Spike ops with different surrogates stay distinct nodes.
-	WriteHash(h hash.Hash)
-}
-
-// SuperSpike is the fast-sigmoid surrogate of Zenke and Ganguli (2018),
-// "SuperSpike: supervised learning in multilayer spiking neural networks",
-// Neural Computation 30(6):1514-1541. Forward: the Heaviside step. Backward:
-//
-//	h'(x) = 1 / (Beta·|x| + 1)^2,
-//
-// which is the derivative of the fast sigmoid f(x) = x / (1 + Beta·|x|)
-// (Smooth). h' is positive, even, and peaks at h'(0) = 1; it falls to 1/4 at
-// |x| = 1/Beta. The default Beta is 10 (DefaultSuperSpike); choose Beta for
-// the scale of x (with x in mV, Beta = 10 gives h' = 1/4 at 0.1 mV).
-type SuperSpike struct {
-	Beta float64 // steepness in 1/(units of x), e.g. 1/mV; positive and finite
-}
-
-// DefaultSuperSpike returns SuperSpike{Beta: 10}.
-func DefaultSuperSpike() SuperSpike { return SuperSpike{Beta: 10} }
-
-// Validate reports whether Beta is positive and finite.
-func (s SuperSpike) Validate() error {
-	if !(s.Beta > 0) || math.IsInf(s.Beta, 0) {
-		return fmt.Errorf("ops: SuperSpike: Beta (%g) must be positive and finite", s.Beta)
-	}
-	return nil
-}
-
-// String returns e.g. "SuperSpike{β=10}".
-func (s SuperSpike) String() string { return fmt.Sprintf("SuperSpike{β=%g}", s.Beta) }
-
-// Deriv returns the node 1 / (Beta·|x| + 1)^2, built from gorgonia's Abs,
-// Mul, Add, Square and Inverse, in x's dtype.
-func (s SuperSpike) Deriv(x *gorgonia.Node) (retVal *gorgonia.Node, err error) {
-	if err := s.Validate(); err != nil {
-		return nil, err
-	}
-	if x == nil {
-		return nil, fmt.Errorf("ops: %v: Deriv of a nil node", s)
-	}
-	err = guard(Spike{Surrogate: s}, func() error {
-		dt, err := nodeDtype(x)
-		if err != nil {
-			return err
-		}
-		beta, err := constant(dt, s.Beta)
-		if err != nil {
-			return err
-		}
-		one, err := constant(dt, 1)
-		if err != nil {
-			return err
-		}
-		n, err := gorgonia.Abs(x)
-		if err != nil {
-			return err
-		}
-		if n, err = gorgonia.Mul(n, beta); err != nil {
-			return err
-		}
-		if n, err = gorgonia.Add(n, one); err != nil {
-			return err
-		}
-		if n, err = gorgonia.Square(n); err != nil {
-			return err
-		}
-		retVal, err = gorgonia.Inverse(n)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("ops: %v: Deriv: %w", s, err)
-	}
-	return retVal, nil
-}
-
-// WriteHash writes a type tag and the bits of Beta to h.
-func (s SuperSpike) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "ops.SuperSpike{beta=%016x}", math.Float64bits(s.Beta))
-}
-
-// Smooth returns the fast sigmoid x / (1 + Beta·|x|), the function whose
-// derivative is the surrogate (DerivAt). It is for references and tests.
-func (s SuperSpike) Smooth(x float64) float64 { return x / (1 + s.Beta*math.Abs(x)) }
-
-// DerivAt returns h'(x) = 1 / (Beta·|x| + 1)^2 in plain Go, the value the
-// node built by Deriv computes.
-func (s SuperSpike) DerivAt(x float64) float64 {
-	d := s.Beta*math.Abs(x) + 1
-	return 1 / (d * d)
-}
-
 // Spike is a gorgonia Op for the spike non-linearity with a surrogate
 // gradient. Forward, elementwise:
 //
 //	out[i] = 1 if x[i] >= Threshold else 0      (x[i] > Threshold if Strict)
 //
 // with x's shape and dtype (for Float32 inputs the comparison is done in
-// float64; NaN gives 0). Backward, it returns grad · h'(x - Threshold) with
-// h' from Surrogate, because the true derivative is zero almost everywhere.
+// float64; NaN gives 0). Backward, it returns grad · psi(x - Threshold) with
+// psi from Surrogate, because the true derivative is zero almost everywhere.
+//
+// With Smooth, the forward pass is Surrogate.Smooth(x - Threshold) instead
+// of the step (computed in float64, rounded to x's dtype) and the backward
+// is unchanged, so the backward is the exact derivative of the forward: a
+// network whose spikes are all Smooth is a smooth function whose gradient
+// can be checked against finite differences. Its outputs are not 0/1
+// (SuperSpike's Smooth runs from -1/Beta to 1/Beta, Sigmoid's and ATan's
+// from 0 to 1); it is for checks, not for simulation.
 type Spike struct {
 	Threshold float64   // spike threshold in the units of x (e.g. mV); finite
 	Surrogate Surrogate // surrogate derivative; non-nil and valid
 	// Strict makes the forward step x > Threshold instead of x >= Threshold
 	// (Izhikevich's figure code tests v > 30; net.m and the course test >=).
+	// Smooth ignores it.
 	Strict bool
+	// Smooth replaces the forward step by Surrogate.Smooth(x - Threshold).
+	Smooth bool
 }
 
-// Validate reports whether Threshold is finite and Surrogate is non-nil and,
-// if it has a Validate method, valid.
+// Validate reports whether Threshold is finite and Surrogate is non-nil and
+// valid.
 func (op Spike) Validate() error {
 	if math.IsNaN(op.Threshold) || math.IsInf(op.Threshold, 0) {
 		return fmt.Errorf("ops: Spike: Threshold (%g) must be finite", op.Threshold)
@@ -138,10 +46,8 @@ func (op Spike) Validate() error {
 	if op.Surrogate == nil {
 		return fmt.Errorf("ops: Spike: Surrogate is nil")
 	}
-	if v, ok := op.Surrogate.(validator); ok {
-		if err := v.Validate(); err != nil {
-			return fmt.Errorf("ops: Spike: %w", err)
-		}
+	if err := op.Surrogate.Validate(); err != nil {
+		return fmt.Errorf("ops: Spike: %w", err)
 	}
 	return nil
 }
@@ -186,7 +92,7 @@ func (op Spike) OverwritesInput() int { return -1 }
 // WriteHash writes a type tag, the bits of Threshold and the surrogate's own
 // hash input (its type and parameters) to h.
 func (op Spike) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "ops.Spike{threshold=%016x,strict=%t,surrogate=", math.Float64bits(op.Threshold), op.Strict)
+	fmt.Fprintf(h, "ops.Spike{threshold=%016x,strict=%t,smooth=%t,surrogate=", math.Float64bits(op.Threshold), op.Strict, op.Smooth)
 	if op.Surrogate == nil {
 		fmt.Fprint(h, "nil")
 	} else {
@@ -199,9 +105,13 @@ func (op Spike) WriteHash(h hash.Hash) {
 // Hashcode returns the 32-bit FNV-1a hash of WriteHash's output.
 func (op Spike) Hashcode() uint32 { return hashOf(op) }
 
-// String returns e.g. "Spike{threshold=30,SuperSpike{β=10}}", or
-// "Spike{threshold>30,SuperSpike{β=10}}" when Strict.
+// String returns e.g. "Spike{threshold=30,SuperSpike{β=10}}",
+// "Spike{threshold>30,SuperSpike{β=10}}" when Strict, or
+// "SmoothSpike{threshold=30,SuperSpike{β=10}}" when Smooth.
 func (op Spike) String() string {
+	if op.Smooth {
+		return fmt.Sprintf("SmoothSpike{threshold=%g,%v}", op.Threshold, op.Surrogate)
+	}
 	if op.Strict {
 		return fmt.Sprintf("Spike{threshold>%g,%v}", op.Threshold, op.Surrogate)
 	}
@@ -266,8 +176,8 @@ func (op Spike) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (ret
 	return retVal, nil
 }
 
-// checkChildren checks x's dtype before the node is built.
-func (op Spike) checkChildren(children []*gorgonia.Node) error {
+// CheckChildren checks x's dtype before the node is built.
+func (op Spike) CheckChildren(children []*gorgonia.Node) error {
 	return floatChild(op, children)
 }
 
@@ -286,8 +196,13 @@ func (op Spike) check(inputs []gorgonia.Value) (floatView, error) {
 	return x, nil
 }
 
-// step writes the Heaviside step of x - Threshold into out; out may alias x.
+// step writes the Heaviside step of x - Threshold (or, when Smooth, its
+// smooth primitive) into out; out may alias x.
 func (op Spike) step(x, out floatView) {
+	if op.Smooth {
+		op.smooth(x, out)
+		return
+	}
 	switch x.dt {
 	case tensor.Float32:
 		for i, v := range x.f32 {
@@ -304,6 +219,20 @@ func (op Spike) step(x, out floatView) {
 				s = 1
 			}
 			out.f64[i] = s
+		}
+	}
+}
+
+// smooth writes Surrogate.Smooth(x - Threshold) into out; out may alias x.
+func (op Spike) smooth(x, out floatView) {
+	switch x.dt {
+	case tensor.Float32:
+		for i, v := range x.f32 {
+			out.f32[i] = float32(op.Surrogate.Smooth(float64(v) - op.Threshold))
+		}
+	default:
+		for i, v := range x.f64 {
+			out.f64[i] = op.Surrogate.Smooth(v - op.Threshold)
 		}
 	}
 }

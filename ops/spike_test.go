@@ -121,48 +121,6 @@ func spikeGradGraph(t *testing.T, g *gorgonia.ExprGraph, op Spike, dt tensor.Dty
 	return x, w, grads[0]
 }
 
-// TestSpikeGradient checks gorgonia.Grad through Spike against the analytic
-// w·h'(x - θ) on a sweep of x around the threshold. In float64 the graph and
-// the formula differ only by rounding (a few ulps), hence 1e-12; in float32
-// the relative rounding is about 6e-8 per operation over about five
-// operations, hence 1e-6.
-func TestSpikeGradient(t *testing.T) {
-	t.Parallel()
-	for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
-		t.Run(dt.String(), func(t *testing.T) {
-			t.Parallel()
-			const n = 81
-			sur := SuperSpike{Beta: 5}
-			op := Spike{Threshold: -0.5, Surrogate: sur}
-			g := gorgonia.NewGraph()
-			x, w, grad := spikeGradGraph(t, g, op, dt, n, "")
-			xv := make([]float64, n)
-			wv := make([]float64, n)
-			for i := range xv {
-				xv[i] = -0.5 + float64(i-n/2)*0.05 // -2.5 .. 1.5, includes the threshold
-				wv[i] = 1 + float64(i%3)
-			}
-			lets := map[*gorgonia.Node]interface{}{x: dense64(xv, n), w: dense64(wv, n)}
-			tol := 1e-12
-			if dt == tensor.Float32 {
-				lets[x], lets[w] = dense32(to32(xv), n), dense32(to32(wv), n)
-				tol = 1e-6
-			}
-			got := machine(t, g, grad)(lets)[0]
-			for i := range xv {
-				xi := xv[i]
-				if dt == tensor.Float32 {
-					xi = float64(float32(xi))
-				}
-				want := wv[i] * sur.DerivAt(xi-op.Threshold)
-				if !closeRel(got[i], want, tol) {
-					t.Errorf("x = %v: gradient %v, want %v", xi, got[i], want)
-				}
-			}
-		})
-	}
-}
-
 // TestSuperSpikeProperties sweeps the surrogate, both in plain Go and as the
 // node Deriv builds: h' > 0, h'(x) = h'(-x) exactly, h'(0) = 1 is the maximum,
 // and h' decreases with |x|.

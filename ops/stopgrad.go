@@ -102,8 +102,8 @@ func (op StopGradient) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Nod
 	return gorgonia.Nodes{z}, nil
 }
 
-// checkChildren checks x's dtype before the node is built.
-func (op StopGradient) checkChildren(children []*gorgonia.Node) error {
+// CheckChildren checks x's dtype before the node is built.
+func (op StopGradient) CheckChildren(children []*gorgonia.Node) error {
 	return floatChild(op, children)
 }
 
@@ -164,7 +164,8 @@ func (op zerosLike) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) 
 	return make(gorgonia.Nodes, len(inputs)), nil
 }
 
-func (op zerosLike) checkChildren(children []*gorgonia.Node) error {
+// CheckChildren checks x's dtype before the node is built.
+func (op zerosLike) CheckChildren(children []*gorgonia.Node) error {
 	return floatChild(op, children)
 }
 

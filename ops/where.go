@@ -162,8 +162,8 @@ func sumToShapeOf(g, x *gorgonia.Node) (*gorgonia.Node, error) {
 	return g, nil
 }
 
-// checkChildren checks dtypes and shapes before the node is built.
-func (op Where) checkChildren(children []*gorgonia.Node) error {
+// CheckChildren checks dtypes and shapes before the node is built.
+func (op Where) CheckChildren(children []*gorgonia.Node) error {
 	if len(children) != 3 {
 		return fmt.Errorf("ops: Where: got %d children, want 3", len(children))
 	}

@@ -53,6 +53,15 @@
 // Values returned by Run, Fetched, Value and NodeValue belong to the session and are valid
 // until its next run; Clone them to keep them. State returns a copy.
 //
+// Params (graph.Builder.Param: weights, per-neuron parameters) are read with
+// Param, which returns a copy, and set with SetParam, which copies the
+// caller's values in place into the tensor bound to the param's node (the
+// graph's own graph.Param.Value): the compiled session stays valid and the
+// next run uses the new values on either executor, with nothing
+// recompiled. This is the update step of a training loop: fetch the
+// gradients (graph.Builder.Grad registers them as outputs), compute the new
+// values, SetParam.
+//
 // # Error handling
 //
 // Unknown names wrap ErrUnknownNode; a feed of the wrong size wraps ErrShape;

@@ -29,7 +29,12 @@ func TestNoSession(t *testing.T) {
 			_, err := s.State("net/x")
 			return err
 		},
-		"SetState":  func(s *session.Session) error { return s.SetState("net/x", []float64{1}) },
+		"SetState": func(s *session.Session) error { return s.SetState("net/x", []float64{1}) },
+		"Param": func(s *session.Session) error {
+			_, err := s.Param("net/w")
+			return err
+		},
+		"SetParam":  func(s *session.Session) error { return s.SetParam("net/w", []float64{1}) },
 		"SetInput":  func(s *session.Session) error { return s.SetInput("net/in", []float64{1}) },
 		"FillInput": func(s *session.Session) error { return s.FillInput("net/in", 1) },
 		"StateView": func(s *session.Session) error {

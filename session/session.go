@@ -408,7 +408,11 @@ func New(g *graph.Graph, opts ...Option) (s *Session, err error) {
 		s.slots[in.Name] = sl
 	}
 	for _, p := range g.Params() {
-		s.slots[p.Name] = &slot{name: p.Name, node: p.Node, val: p.Value, kind: "param"}
+		sl, err := paramSlot(p)
+		if err != nil {
+			return nil, err
+		}
+		s.slots[p.Name] = sl
 	}
 	outputs := map[string]*gorgonia.Node{}
 	for _, o := range g.Outputs() {
@@ -767,6 +771,64 @@ func (s *Session) SetState(name string, values []float64) error {
 	}
 	if sl.kind != "state" {
 		return fmt.Errorf("session: %q is not a state", name)
+	}
+	return sl.set(values)
+}
+
+// paramSlot wraps a param's tensor (the graph's own, bound to its node)
+// in a slot that reads and writes its backing array in place.
+func paramSlot(p graph.Param) (*slot, error) {
+	sl := &slot{name: p.Name, node: p.Node, val: p.Value, kind: "param"}
+	d, ok := p.Value.(*tensor.Dense)
+	switch {
+	case ok && d.Dtype() == tensor.Float64:
+		sl.f64 = d.Float64s()
+		sl.size = len(sl.f64)
+	case ok && d.Dtype() == tensor.Float32:
+		sl.f32 = d.Float32s()
+		sl.size = len(sl.f32)
+	default:
+		return nil, fmt.Errorf("session: param %q: unsupported value %T", p.Name, p.Value)
+	}
+	return sl, nil
+}
+
+// Param returns a copy of the current value of the param name (row-major,
+// as float64). Changing the copy changes nothing in the session.
+func (s *Session) Param(name string) ([]float64, error) {
+	sl, err := s.slot(name)
+	if err != nil {
+		return nil, err
+	}
+	if sl.kind != "param" {
+		return nil, fmt.Errorf("session: %q is a %s, not a param", name, sl.kind)
+	}
+	out := make([]float64, sl.size)
+	sl.get(out)
+	return out, nil
+}
+
+// SetParam copies values (one per element, row-major, converted to the
+// graph's dtype; a single value fills the param) into the param name, for
+// a training loop's update. The session keeps no reference to values. The
+// copy is made in place into the tensor bound to the param's node, which is
+// the graph's own graph.Param.Value (so Graph.Params sees the new value
+// too): the compiled session stays valid, nothing is recompiled, and the
+// next Run, Step or Steps uses the new value on either executor. Only
+// graph params (Builder.Param) can be set; a parameter that a model bakes
+// into an op's fields (a fused engine's per-neuron constants) is not a
+// graph param. A wrong number of values wraps ErrShape and changes nothing;
+// a closed session returns ErrClosed.
+func (s *Session) SetParam(name string, values []float64) error {
+	sl, err := s.slot(name)
+	if err != nil {
+		return err
+	}
+	if sl.kind != "param" {
+		return fmt.Errorf("session: %q is a %s, not a param", name, sl.kind)
+	}
+	if s.closed {
+		return ErrClosed
 	}
 	return sl.set(values)
 }

@@ -44,7 +44,8 @@ func (p Panel) Steps() int { return int(math.Round(p.DurationMs/p.DtMs)) + 1 }
 // iteration at t = (s-1)*dt produced it (sample 0 is the initial state).
 func (p Panel) T(s int) float64 { return float64(s-1) * p.DtMs }
 
-// Validate checks the panel's values.
+// Validate checks the panel's values; the error starts with "figures: "
+// and the panel's key.
 func (p Panel) Validate() error {
 	if !(p.DtMs > 0) || math.IsInf(p.DtMs, 0) || !(p.DurationMs >= 0) || math.IsInf(p.DurationMs, 0) {
 		return fmt.Errorf("figures: %s: dt = %v ms and duration = %v ms must be positive and finite", p.Key, p.DtMs, p.DurationMs)
@@ -58,7 +59,10 @@ func (p Panel) Validate() error {
 	if err := p.Current.Validate(); err != nil {
 		return fmt.Errorf("figures: %s: %w", p.Key, err)
 	}
-	return p.config().Validate()
+	if err := p.config().Validate(); err != nil {
+		return fmt.Errorf("figures: %s: %w", p.Key, err)
+	}
+	return nil
 }
 
 func (p Panel) config() izhikevich.Config {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spikegraph/spikegraph/graph"
 	"github.com/spikegraph/spikegraph/models/lif"
+	"github.com/spikegraph/spikegraph/ops"
 	"github.com/spikegraph/spikegraph/session"
 )
 
@@ -237,6 +238,40 @@ func TestDetachedGradientMatchesFiniteDifference(t *testing.T) {
 			}
 			if !changed {
 				t.Errorf("DetachReset = false gives the same gradient as true (%v); the surrogate path through the reset is missing", dw)
+			}
+		})
+	}
+}
+
+// TestGradientEverySurrogate repeats the forward-mode check with each
+// surrogate of package ops (parsed as the CLI would, each at a 2 mV
+// half-width, the scale the Surrogate doc suggests for LIF, but Triangle
+// at 5 mV: its psi is zero beyond Width, and the weakest neuron stays more
+// than 4 mV below threshold, so Width 4 gives it no gradient), for the
+// conductance case in mV (VogelsAbbott) and the spike count: reverse mode
+// through the model's Spike must equal the reference's chain rule with
+// that surrogate's psi, and be nonzero for every neuron.
+func TestGradientEverySurrogate(t *testing.T) {
+	t.Parallel()
+	tc := gradCases()[1]
+	for _, text := range []string{"superspike:0.2071", "sigmoid:0.8814", "atan:0.3183", "triangle:10", "exponential:0.3466"} {
+		t.Run(text, func(t *testing.T) {
+			t.Parallel()
+			sur, err := ops.ParseSurrogate(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := tc.cfg
+			cfg.Surrogate = sur
+			cost, dw := unrolled(t, tc, cfg, tc.w, spikeCount)
+			wantCost, wantDw, _ := forwardMode(tc, cfg, tc.w, spikeCount)
+			if !relClose(cost, wantCost) {
+				t.Errorf("cost = %.17g, reference %.17g", cost, wantCost)
+			}
+			for j := range wantDw {
+				if !relClose(dw[j], wantDw[j]) || dw[j] == 0 {
+					t.Errorf("dcost/dw[%d] = %.17g, forward mode %.17g (want equal and nonzero)", j, dw[j], wantDw[j])
+				}
 			}
 		})
 	}

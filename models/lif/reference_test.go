@@ -52,12 +52,12 @@ func fill(dst, init []float64, n int) {
 	}
 }
 
-// surrogateDeriv returns h' of the config's surrogate (SuperSpike only).
+// surrogateDeriv returns psi of the config's surrogate.
 func surrogateDeriv(s ops.Surrogate) func(float64) float64 {
 	if s == nil {
 		s = ops.DefaultSuperSpike()
 	}
-	return s.(ops.SuperSpike).DerivAt
+	return s.DerivAt
 }
 
 // step advances from sample k to k+1 with input x (Batch·N values, or N
