@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash"
 	"math"
+	"unsafe"
 
 	"github.com/chewxy/hm"
 	"gorgonia.org/gorgonia"
@@ -130,8 +131,13 @@ func (op Deliver) ReturnsPtr() bool { return false }
 // CallsExtern returns false.
 func (op Deliver) CallsExtern() bool { return false }
 
-// OverwritesInput returns -1.
+// OverwritesInput returns -1: gorgonia's machines get a new output.
 func (op Deliver) OverwritesInput() int { return -1 }
+
+// InPlace returns 0: the lean executor of package session may give the op
+// h's own buffer as output (when nothing else reads h), which saves the
+// copy of h; the kernel then only adds the spikes.
+func (op Deliver) InPlace() int { return 0 }
 
 // WriteHash writes a type tag, the number of sources and each source's
 // sizes and content hash (weights, classes, E).
@@ -180,7 +186,8 @@ func (op Deliver) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (g
 	return nil, fmt.Errorf("%w: %v", ErrForwardOnly, op)
 }
 
-func (op Deliver) checkChildren(children []*gorgonia.Node) error {
+// CheckChildren checks the children (h and every source's spikes) when the op is applied.
+func (op Deliver) CheckChildren(children []*gorgonia.Node) error {
 	if err := op.Validate(); err != nil {
 		return err
 	}
@@ -215,8 +222,8 @@ func (op Deliver) bind(out gorgonia.Value, inputs []gorgonia.Value) (*deliverKer
 	if k.out, k.o, err = packedOut(op, out, x[0].dt, op.K()*op.NPost()); err != nil {
 		return nil, err
 	}
-	if anyOverlap(k.o, x) {
-		return nil, fmt.Errorf("ops: %v: the output shares memory with an input", op)
+	if anyOverlap(k.o, x[1:]) || (overlap(k.o, x[0]) && !sameView(k.o, x[0])) {
+		return nil, fmt.Errorf("ops: %v: the output shares memory with an input other than h (or with part of h)", op)
 	}
 	if x[0].dt == tensor.Float32 {
 		for _, s := range op.Sources {
@@ -231,14 +238,19 @@ func (op Deliver) bind(out gorgonia.Value, inputs []gorgonia.Value) (*deliverKer
 }
 
 func (k *deliverKernel) run() {
+	inPlace := sameView(k.o, k.h)
 	if k.o.dt == tensor.Float32 {
-		copy(k.o.f32, k.h.f32)
+		if !inPlace {
+			copy(k.o.f32, k.h.f32)
+		}
 		for i, s := range k.op.Sources {
 			scatter(s, k.val32[i], k.s[i].f32, k.o.f32)
 		}
 		return
 	}
-	copy(k.o.f64, k.h.f64)
+	if !inPlace {
+		copy(k.o.f64, k.h.f64)
+	}
 	for i, s := range k.op.Sources {
 		scatter(s, s.Out.Val, k.s[i].f64, k.o.f64)
 	}
@@ -300,4 +312,16 @@ func validCond(op fmt.Stringer, e []float64, decay float64) error {
 		return fmt.Errorf("ops: %v: CondDecay (%v) is not finite", op, decay)
 	}
 	return nil
+}
+
+// sameView reports whether a and b are the same memory (same dtype, start
+// and length).
+func sameView(a, b floatView) bool {
+	if a.dt != b.dt {
+		return false
+	}
+	if a.dt == tensor.Float32 {
+		return len(a.f32) == len(b.f32) && unsafe.SliceData(a.f32) == unsafe.SliceData(b.f32)
+	}
+	return len(a.f64) == len(b.f64) && unsafe.SliceData(a.f64) == unsafe.SliceData(b.f64)
 }

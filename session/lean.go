@@ -30,6 +30,18 @@ type Kernel interface {
 	Kernel(out gorgonia.Value, in []gorgonia.Value) (func() error, error)
 }
 
+// InPlacer is implemented by ops that can write their output over one of
+// their inputs: InPlace returns that input's index, or -1. The lean
+// executor gives such an op its input's buffer as output when the input
+// is a state that no other node reads (so nothing reads the state's value
+// of this step after the op); the op must then accept out sharing its
+// memory with that input exactly. Session.Run, which must leave the state
+// as it was, saves and restores such states around the run; a step that
+// fails leaves them changed.
+type InPlacer interface {
+	InPlace() int
+}
+
 // Viewer is implemented by ops whose output is a view of their inputs'
 // memory in the lean executor (e.g. one part of a fused op's packed
 // output): View is called once, when the session compiles the graph, and
@@ -57,6 +69,8 @@ type lean struct {
 	// snaps copies, after each run, the values of reads whose node's
 	// buffer is a state's own tensor (which the carry overwrites).
 	snaps []snapshot
+	// inplace are the state buffers that ops overwrite in place (InPlacer).
+	inplace []gorgonia.Value
 	// Hooks, nil or false when off.
 	calls     []int64
 	total     []time.Duration
@@ -76,7 +90,11 @@ func compileLean(g *graph.Graph, slots map[string]*slot, c config, bind, preallo
 		return nil, fmt.Errorf("session: sorting the graph: %w", err)
 	}
 	l := &lean{vals: map[*gorgonia.Node]gorgonia.Value{}}
+	states := map[*gorgonia.Node]bool{}
 	for _, sl := range slots {
+		if sl.kind == "state" {
+			states[sl.node] = true
+		}
 		l.vals[sl.node] = sl.val
 		if v, ok := bind[sl.node]; ok {
 			l.vals[sl.node] = v
@@ -128,6 +146,10 @@ func compileLean(g *graph.Graph, slots map[string]*slot, c config, bind, preallo
 			continue
 		}
 		out, ok := prealloc[n]
+		if v, inPlace := inPlaceOf(eg, n, in, states); inPlace && !ok {
+			out, ok = v, true
+			l.inplace = append(l.inplace, v)
+		}
 		if !ok {
 			if out, err = newBuffer(n); err != nil {
 				return nil, fmt.Errorf("session: node %q (%v): %w", name, op, err)
@@ -152,6 +174,30 @@ func compileLean(g *graph.Graph, slots map[string]*slot, c config, bind, preallo
 		}
 	}
 	return l, nil
+}
+
+// inPlaceOf returns the buffer of the input that n's op may overwrite
+// (InPlacer), when that input is a state read by n only.
+func inPlaceOf(eg *gorgonia.ExprGraph, n *gorgonia.Node, in []gorgonia.Value, states map[*gorgonia.Node]bool) (gorgonia.Value, bool) {
+	ip, ok := n.Op().(InPlacer)
+	if !ok {
+		return nil, false
+	}
+	i := ip.InPlace()
+	if i < 0 || i >= len(in) {
+		return nil, false
+	}
+	kids := eg.From(n.ID())
+	var kid *gorgonia.Node
+	for j := 0; kids.Next(); j++ {
+		if j == i {
+			kid = kids.Node().(*gorgonia.Node)
+		}
+	}
+	if kid == nil || !states[kid] || eg.To(kid.ID()).Len() != 1 {
+		return nil, false
+	}
+	return in[i], true
 }
 
 // pingPong finds the states that two lean programs can carry without a

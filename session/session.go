@@ -987,7 +987,31 @@ func (s *Session) Run(fetches []string, feeds Feeds) ([]gorgonia.Value, error) {
 	if err := s.feed(feeds); err != nil {
 		return nil, err
 	}
+	// States that ops overwrite in place are saved, and restored after the
+	// run; a fetched value in their memory is returned as a copy.
+	var inplace, saved []gorgonia.Value
+	if s.leans != nil {
+		inplace = s.leans[s.cur].inplace
+		for _, v := range inplace {
+			c, err := cloneValue(v)
+			if err != nil {
+				return nil, err
+			}
+			saved = append(saved, c)
+		}
+	}
+	restore := func() error {
+		for i, v := range inplace {
+			if err := copyValue(v, saved[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if err := s.exec(); err != nil {
+		if rerr := restore(); rerr != nil {
+			return nil, errors.Join(err, rerr)
+		}
 		return nil, err
 	}
 	for i, f := range fetches {
@@ -995,9 +1019,26 @@ func (s *Session) Run(fetches []string, feeds Feeds) ([]gorgonia.Value, error) {
 		if err != nil {
 			return nil, err
 		}
+		for _, w := range inplace {
+			if sharesMemory(v, w) {
+				if v, err = cloneValue(v); err != nil {
+					return nil, err
+				}
+				break
+			}
+		}
 		out[i] = v
 	}
-	return out, nil
+	return out, restore()
+}
+
+// cloneValue returns a copy of v.
+func cloneValue(v gorgonia.Value) (gorgonia.Value, error) {
+	c, err := cloneZero(v)
+	if err != nil {
+		return nil, err
+	}
+	return c, copyValue(c, v)
 }
 
 // Step feeds feeds, runs one step and carries every state to its next value.

@@ -8,10 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
 	"github.com/spikegraph/spikegraph/models/izhikevich"
 	"github.com/spikegraph/spikegraph/models/network"
+	"github.com/spikegraph/spikegraph/ops"
 	"github.com/spikegraph/spikegraph/session"
 )
 
@@ -426,5 +428,70 @@ func feedAndStep(t *testing.T, k int, pairs ...any) {
 		if err := pairs[i].(*session.Session).Step(nil); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestDeliverRunsInPlace: in the recurrent network the merged
+// conductances are read by ops.Deliver only, so the lean executor lets it
+// add the spikes into the state's own buffer (session.InPlacer; its output
+// is the state's memory), and Session.Run, which must not advance the
+// state, leaves it as it was: a Run in the middle of a run changes
+// nothing that the steps after it compute.
+func TestDeliverRunsInPlace(t *testing.T) {
+	open := func() (*session.Session, *network.Net) {
+		net, err := network.New(network.Recurrent, network.Options{Seed: 3, N: 300, Propagation: network.Event})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := session.New(net.Graph)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, net
+	}
+	a, anet := open()
+	b, bnet := open()
+	var deliver *gorgonia.Node
+	for _, n := range a.Graph().ExprGraph().AllNodes() {
+		if _, ok := n.Op().(ops.Deliver); ok {
+			deliver = n
+		}
+	}
+	if deliver == nil {
+		t.Fatal("no Deliver op in the event-driven recurrent network")
+	}
+	name := "net/" + network.NameCondState
+	checked := 0
+	for k := 0; k < 800; k++ {
+		fired, _ := a.State(network.NameFired)
+		if slices.Max(fired) > 0 { // spikes arrive this step: Deliver adds them
+			checked++
+			h, _ := a.State(name)
+			view, _ := a.StateView(name)
+			if _, err := a.Run([]string{network.NameV + ":next"}, nil); err != nil {
+				t.Fatal(err)
+			}
+			if after, _ := a.State(name); !slices.Equal(h, after) {
+				t.Fatal("Run changed the conductances")
+			}
+			out, err := a.NodeValue(deliver)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := out.Data().([]float64); &d[0] != &view.F64[0] {
+				t.Fatal("Deliver did not write into the state's buffer")
+			}
+		}
+		feedAndStep(t, k, a, anet, b, bnet)
+		for _, st := range []string{network.NameV, name} {
+			x, _ := a.State(st)
+			y, _ := b.State(st)
+			if !slices.Equal(x, y) {
+				t.Fatalf("step %d: %s differs after a Run", k, st)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no step with spikes: Run was never checked")
 	}
 }
