@@ -203,6 +203,14 @@ type Config struct {
 	// Surrogate is the spike's surrogate derivative for training; nil means
 	// ops.DefaultSuperSpike(). The forward pass does not depend on it.
 	Surrogate ops.Surrogate
+	// Batch is 0 for states of shape [n], or the number of rows of
+	// independent copies of the population, states [Batch, n] sharing the
+	// cells' a, b, c, d (a batch of trials for training). >= 0.
+	Batch int
+	// Gradient is the surrogate-gradient policy of the spike (see
+	// Gradient); the zero value, SpikeAtPeak, is the plain surrogate on
+	// v - VPeak. The forward pass does not depend on it.
+	Gradient Gradient
 }
 
 // NewConfig returns a course-scheme config with peak DefaultVPeak.
@@ -221,6 +229,15 @@ func (c Config) Validate() error {
 	}
 	if c.Scheme < Course || c.Scheme > NetM {
 		return fmt.Errorf("izhikevich: Config.Scheme = %d is unknown", int(c.Scheme))
+	}
+	if c.Batch < 0 {
+		return fmt.Errorf("izhikevich: Config.Batch = %d must be >= 0", c.Batch)
+	}
+	if n := c.Cells.Len(); c.Batch > 0 && n > 0 && n > math.MaxInt/c.Batch {
+		return fmt.Errorf("izhikevich: Config.Batch x neurons = %d x %d overflows", c.Batch, n)
+	}
+	if err := c.Gradient.validate(); err != nil {
+		return err
 	}
 	if err := c.Equation().validate("Config.Eq"); err != nil {
 		return err
@@ -246,7 +263,16 @@ func (c Config) Equation() Equation {
 	return *c.Eq
 }
 
-// State holds the nodes of a population's state variables, each [n].
+// Shape returns the shape of each state variable: [n], or [Batch, n].
+func (c Config) Shape() []int {
+	if c.Batch > 0 {
+		return []int{c.Batch, c.Cells.Len()}
+	}
+	return []int{c.Cells.Len()}
+}
+
+// State holds the nodes of a population's state variables, each of shape
+// Config.Shape().
 type State struct {
 	V     *graph.Node // membrane potential (mV); vpeak at a spiking sample
 	U     *graph.Node // recovery variable
@@ -262,7 +288,7 @@ type Population struct {
 	k          consts
 }
 
-type consts struct{ k2, k1, k0, vu, ku, dt, half, peak *graph.Node }
+type consts struct{ k2, k1, k0, vu, ku, dt, half, peak, one *graph.Node }
 
 // perNeuron expands vals (one value, or one per neuron) to n values,
 // checking that they are finite; name and unit go into the error.
@@ -286,9 +312,10 @@ func perNeuron(name, unit string, vals []float64, n int) ([]float64, error) {
 
 // Declare adds a population's state variables ("v", "u", "fired"), params
 // ("a", "b", "c", "d") and constants to b's scope, starting at v0 (mV) and
-// u0 (finite; one value each for every neuron, or one per neuron). A neuron
-// that starts at or above VPeak starts as fired. A nil builder, a bad
-// config and bad initial values are errors, and nothing is added.
+// u0 (finite; one value each for every neuron, or one per neuron, repeated
+// for every batch row when Config.Batch > 0). A neuron that starts at or
+// above VPeak starts as fired. A nil builder, a bad config and bad initial
+// values are errors, and nothing is added.
 func Declare(b *graph.Builder, cfg Config, v0, u0 []float64) (*Population, error) {
 	if b == nil {
 		return nil, errors.New("izhikevich: Declare: nil builder")
@@ -305,16 +332,19 @@ func Declare(b *graph.Builder, cfg Config, v0, u0 []float64) (*Population, error
 	if err != nil {
 		return nil, err
 	}
-	fired := make([]float64, n)
+	rows := max(cfg.Batch, 1)
+	v, u = repeat(v, rows), repeat(u, rows)
+	fired := make([]float64, len(v))
 	for i, vi := range v {
 		if vi >= cfg.VPeak {
 			fired[i] = 1
 		}
 	}
 	p := &Population{Config: cfg}
-	p.V = b.State("v", v, n)
-	p.U = b.State("u", u, n)
-	p.Fired = b.State("fired", fired, n)
+	shape := cfg.Shape()
+	p.V = b.State("v", v, shape...)
+	p.U = b.State("u", u, shape...)
+	p.Fired = b.State("fired", fired, shape...)
 	p.a = b.Param("a", cfg.Cells.A, n)
 	p.b = b.Param("b", cfg.Cells.B, n)
 	p.c = b.Param("c", cfg.Cells.C, n)
@@ -326,6 +356,9 @@ func Declare(b *graph.Builder, cfg Config, v0, u0 []float64) (*Population, error
 	}
 	if cfg.Scheme == NetM {
 		p.k.half = b.Const("half_dt", cfg.DtMs/2)
+	}
+	if cfg.Batch > 0 {
+		p.k.one = b.Const("one", 1)
 	}
 	if err := b.Err(); err != nil {
 		return nil, fmt.Errorf("izhikevich: declare %q: %w", b.Name(""), err)
@@ -368,12 +401,35 @@ func (p *Population) spike(b *graph.Builder, v *graph.Node) *graph.Node {
 	return b.Apply(ops.Spike{Threshold: p.VPeak, Surrogate: p.surrogate(), Strict: p.Scheme == Figure}, v)
 }
 
+// where selects x where cond (a 0/1 spike state) is 1, else y. Unbatched,
+// it is ops.Where. Batched, x or y may be a per-neuron [n] param, which
+// ops.Where does not broadcast, so it is the arithmetic
+// f·x + (1 − f)·y with f = StopGradient(cond): the same values bit for bit
+// for a 0/1 cond and finite x and y (1·x + 0·y = x), and the same gradient
+// as ops.Where (none to cond, cond·grad to x, (1 − cond)·grad to y).
 func (p *Population) where(b *graph.Builder, cond, x, y *graph.Node) *graph.Node {
-	return b.Apply(ops.Where{}, cond, x, y)
+	if p.Batch == 0 {
+		return b.Apply(ops.Where{}, cond, x, y)
+	}
+	f := b.Apply(ops.StopGradient{}, cond)
+	return b.Add(b.Mul(f, x), b.Mul(b.Sub(p.k.one, f), y))
 }
 
-// Step adds one step from state s with input current i ([n]; nil for none) and
-// returns the next state. It is pure: it only adds nodes to b's graph. A nil
+// repeat returns rows copies of x, one after the other.
+func repeat(x []float64, rows int) []float64 {
+	if rows == 1 {
+		return x
+	}
+	out := make([]float64, 0, rows*len(x))
+	for r := 0; r < rows; r++ {
+		out = append(out, x...)
+	}
+	return out
+}
+
+// Step adds one step from state s with input current i (the state's shape,
+// or [n] shared by every batch row; nil for none) and returns the next
+// state. It is pure: it only adds nodes to b's graph. A nil
 // population or builder, a missing state node and an unknown Scheme are
 // errors.
 func (p *Population) Step(b *graph.Builder, s State, i *graph.Node) (State, error) {
@@ -473,6 +529,9 @@ func (p *Population) FusedOp(input bool) (ops.IzhikevichStep, error) {
 func (p *Population) FusedStep(b *graph.Builder, s State, i *graph.Node) (State, error) {
 	if p == nil || b == nil {
 		return State{}, errors.New("izhikevich: FusedStep: nil population or builder")
+	}
+	if p.Batch > 0 {
+		return State{}, fmt.Errorf("izhikevich: fused step %q: Config.Batch = %d: the fused op takes unbatched populations (use Step)", b.Name(""), p.Batch)
 	}
 	op, err := p.FusedOp(i != nil)
 	if err != nil {

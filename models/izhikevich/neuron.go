@@ -44,17 +44,21 @@ func (n Neuron) Declare(b *graph.Builder, dtMs float64) (graph.Neurons, error) {
 	if err != nil {
 		return graph.Neurons{}, err
 	}
-	return graph.Neurons{V: p.V, Fired: p.Fired, Advance: func(i *graph.Node) error {
+	cells := graph.Neurons{V: p.V, Fired: p.Fired, Advance: func(i *graph.Node) error {
 		next, err := p.Step(b, p.State, i)
 		if err != nil {
 			return err
 		}
 		return p.Carry(b, next)
-	}, Fused: func(i *graph.Node) error {
-		next, err := p.FusedStep(b, p.State, i)
-		if err != nil {
-			return err
+	}}
+	if cfg.Batch == 0 {
+		cells.Fused = func(i *graph.Node) error {
+			next, err := p.FusedStep(b, p.State, i)
+			if err != nil {
+				return err
+			}
+			return p.Carry(b, next)
 		}
-		return p.Carry(b, next)
-	}}, nil
+	}
+	return cells, nil
 }

@@ -45,6 +45,10 @@ func TestConfigValidate(t *testing.T) {
 		{"short d", func(c *izhikevich.Config) { c.Cells.D = c.Cells.D[:2] }, "Config.Cells.D have 3, 3, 2 values, want len(Config.Cells.A) = 3"},
 		{"no cells", func(c *izhikevich.Config) { c.Cells = izhikevich.Cells{} }, "Config.Cells.A is empty"},
 		{"zero config", func(c *izhikevich.Config) { *c = izhikevich.Config{} }, "Config.DtMs = 0 ms"},
+		{"negative batch", func(c *izhikevich.Config) { c.Batch = -1 }, "Config.Batch = -1 must be >= 0"},
+		{"batch overflows", func(c *izhikevich.Config) { c.Batch = math.MaxInt / 2 }, "Config.Batch x neurons"},
+		{"unknown gradient", func(c *izhikevich.Config) { c.Gradient = 99 }, "Config.Gradient = 99 is unknown"},
+		{"negative gradient", func(c *izhikevich.Config) { c.Gradient = -1 }, "Config.Gradient = -1 is unknown"},
 		{"Uniform of -1 cells", func(c *izhikevich.Config) { c.Cells = izhikevich.Uniform(-1, izhikevich.RegularSpiking()) }, "Config.Cells.A is empty"},
 	}
 	for _, tc := range cases {
