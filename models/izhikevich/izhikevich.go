@@ -207,10 +207,29 @@ type Config struct {
 	// independent copies of the population, states [Batch, n] sharing the
 	// cells' a, b, c, d (a batch of trials for training). >= 0.
 	Batch int
-	// Gradient is the surrogate-gradient policy of the spike (see
-	// Gradient); the zero value, SpikeAtPeak, is the plain surrogate on
-	// v - VPeak. The forward pass does not depend on it.
+	// Gradient is the surrogate-gradient policy (see Gradient and the
+	// package doc's Gradients section); the zero value, SpikeAtPeak, is
+	// the plain surrogate on v − VPeak. The forward pass does not depend
+	// on it: every value is the same bit for bit.
 	Gradient Gradient
+	// VTheta (mV) is the pseudo-threshold the surrogate is centred on
+	// under Linearised: finite and below VPeak (DefaultVTheta, the
+	// unstable fixed point at rest). Unused under SpikeAtPeak.
+	VTheta float64
+	// VLin (mV) is where Linearised takes the tangent of the quadratic
+	// term K2 v² + K1 v for the backward pass: finite (DefaultVLin, the
+	// rest potential). Unused under SpikeAtPeak.
+	VLin float64
+}
+
+// WithLinearisedGradient returns c with the gradient policy that points the
+// spike-count gradient the right way (see the package doc): Linearised,
+// VTheta = DefaultVTheta, VLin = DefaultVLin and the surrogate
+// SuperSpike{Beta: DefaultLinearisedBeta}.
+func (c Config) WithLinearisedGradient() Config {
+	c.Gradient, c.VTheta, c.VLin = Linearised, DefaultVTheta, DefaultVLin
+	c.Surrogate = ops.SuperSpike{Beta: DefaultLinearisedBeta}
+	return c
 }
 
 // NewConfig returns a course-scheme config with peak DefaultVPeak.
@@ -238,6 +257,14 @@ func (c Config) Validate() error {
 	}
 	if err := c.Gradient.validate(); err != nil {
 		return err
+	}
+	if c.Gradient == Linearised {
+		if !finite(c.VTheta) || !(c.VTheta < c.VPeak) {
+			return fmt.Errorf("izhikevich: Config.VTheta = %v mV must be finite and below Config.VPeak = %v mV under the Linearised gradient", c.VTheta, c.VPeak)
+		}
+		if !finite(c.VLin) {
+			return fmt.Errorf("izhikevich: Config.VLin = %v mV is not finite", c.VLin)
+		}
 	}
 	if err := c.Equation().validate("Config.Eq"); err != nil {
 		return err
@@ -288,7 +315,7 @@ type Population struct {
 	k          consts
 }
 
-type consts struct{ k2, k1, k0, vu, ku, dt, half, peak, one *graph.Node }
+type consts struct{ k2, k1, k0, vu, ku, dt, half, peak, one, slope *graph.Node }
 
 // perNeuron expands vals (one value, or one per neuron) to n values,
 // checking that they are finite; name and unit go into the error.
@@ -360,6 +387,9 @@ func Declare(b *graph.Builder, cfg Config, v0, u0 []float64) (*Population, error
 	if cfg.Batch > 0 {
 		p.k.one = b.Const("one", 1)
 	}
+	if cfg.Gradient == Linearised {
+		p.k.slope = b.Const("quad_slope", eq.K1+2*eq.K2*cfg.VLin)
+	}
 	if err := b.Err(); err != nil {
 		return nil, fmt.Errorf("izhikevich: declare %q: %w", b.Name(""), err)
 	}
@@ -369,7 +399,7 @@ func Declare(b *graph.Builder, cfg Config, v0, u0 []float64) (*Population, error
 // euler returns one Euler step from (v, u) with input current i:
 // v + dt*((0.04v+5)v + 140 - u + i) and u + dt*(a(bv - u)).
 func (p *Population) euler(b *graph.Builder, v, u, i *graph.Node) (vE, uE *graph.Node) {
-	dv := b.Sub(b.Add(b.Mul(b.Add(b.Mul(p.k.k2, v), p.k.k1), v), p.k.k0), u)
+	dv := b.Sub(b.Add(p.quad(b, v, b.Mul(b.Add(b.Mul(p.k.k2, v), p.k.k1), v)), p.k.k0), u)
 	if i != nil {
 		dv = b.Add(dv, i)
 	}
@@ -390,7 +420,7 @@ func (p *Population) uDrive(b *graph.Builder, v, u *graph.Node) *graph.Node {
 // dvFigure returns K2·(v·v) + K1·v + K0 − u + i, summed left to right as the
 // figure code and net.m write 0.04*V^2+5*V+140-u+I.
 func (p *Population) dvFigure(b *graph.Builder, v, u, i *graph.Node) *graph.Node {
-	dv := b.Sub(b.Add(b.Add(b.Mul(p.k.k2, b.Mul(v, v)), b.Mul(p.k.k1, v)), p.k.k0), u)
+	dv := b.Sub(b.Add(p.quad(b, v, b.Add(b.Mul(p.k.k2, b.Mul(v, v)), b.Mul(p.k.k1, v))), p.k.k0), u)
 	if i != nil {
 		dv = b.Add(dv, i)
 	}
@@ -398,7 +428,12 @@ func (p *Population) dvFigure(b *graph.Builder, v, u, i *graph.Node) *graph.Node
 }
 
 func (p *Population) spike(b *graph.Builder, v *graph.Node) *graph.Node {
-	return b.Apply(ops.Spike{Threshold: p.VPeak, Surrogate: p.surrogate(), Strict: p.Scheme == Figure}, v)
+	z := b.Apply(ops.Spike{Threshold: p.VPeak, Surrogate: p.surrogate(), Strict: p.Scheme == Figure}, v)
+	if p.Gradient != Linearised {
+		return z
+	}
+	zt := b.Apply(ops.Spike{Threshold: p.VTheta, Surrogate: p.surrogate(), Strict: p.Scheme == Figure}, v)
+	return b.Add(b.Apply(ops.StopGradient{}, b.Sub(z, zt)), zt)
 }
 
 // where selects x where cond (a 0/1 spike state) is 1, else y. Unbatched,
@@ -413,6 +448,18 @@ func (p *Population) where(b *graph.Builder, cond, x, y *graph.Node) *graph.Node
 	}
 	f := b.Apply(ops.StopGradient{}, cond)
 	return b.Add(b.Mul(f, x), b.Mul(b.Sub(p.k.one, f), y))
+}
+
+// quad returns q, the quadratic part K2 v² + K1 v of dv/dt, unchanged
+// unless the policy linearises it: then its forward value is q bit for bit
+// (SG(q) + (s·v − SG(s·v)) adds an exact 0) and its derivative is the
+// constant slope s.
+func (p *Population) quad(b *graph.Builder, v, q *graph.Node) *graph.Node {
+	if p.k.slope == nil {
+		return q
+	}
+	lin := b.Mul(p.k.slope, v)
+	return b.Add(b.Apply(ops.StopGradient{}, q), b.Sub(lin, b.Apply(ops.StopGradient{}, lin)))
 }
 
 // repeat returns rows copies of x, one after the other.
