@@ -14,6 +14,18 @@
 // SpecModel wraps a network.Spec), loss adds the loss of one step (ℓ_t, a
 // scalar node read from the step's nodes), and the loss of a run is Σ_t ℓ_t.
 //
+// Result holds the loss and a float64 gradient per param (row-major in the
+// param's shape). SetParam changes a param in both compiled graphs between
+// calls (a training step, a finite difference) without recompiling; Param
+// reads it back. FeedFunc turns a function into a graph.Feeder.
+//
+// Build the step from differentiable ops. The fused steps of package ops
+// (ops.IzhikevichStep, ops.LIFStep, ops.Conductance) are forward-only: no
+// gradient passes through them, so the gradient of whatever lies behind
+// them is 0, not an error. SpecModel therefore builds a network.Spec with
+// the Fine engine; the weights of a sparse projection are a fixed CSR
+// matrix, not a param, so make the projections to train dense.
+//
 // # Compile once
 //
 // Unrolling T steps into one gorgonia graph compiles in time quadratic in T.

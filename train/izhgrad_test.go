@@ -4,11 +4,13 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"github.com/spikegraph/spikegraph/graph"
 	"github.com/spikegraph/spikegraph/models/izhikevich"
 	"github.com/spikegraph/spikegraph/models/network"
+	"github.com/spikegraph/spikegraph/ops"
 	"github.com/spikegraph/spikegraph/session"
 	"github.com/spikegraph/spikegraph/train"
 )
@@ -176,6 +178,12 @@ func TestIzhikevichSpikeCountGradient(t *testing.T) {
 // izhikevichCorrelation runs the protocol of TestIzhikevichSpikeCountGradient
 // with cfg's gradient policy (cfg.Cells is replaced) over seeds seeds.
 func izhikevichCorrelation(t testing.TB, seeds int, cfg izhikevich.Config) (corr, spikes float64) {
+	corr, _, spikes = izhikevichReport(t, seeds, cfg)
+	return corr, spikes
+}
+
+// izhikevichReport also returns mean(gradient) / mean(finite difference).
+func izhikevichReport(t testing.TB, seeds int, cfg izhikevich.Config) (corr, ratio, spikes float64) {
 	const n, steps = 200, 400
 	s := newStep3(n)
 	up, down := make([]float64, n), make([]float64, n)
@@ -194,7 +202,7 @@ func izhikevichCorrelation(t testing.TB, seeds int, cfg izhikevich.Config) (corr
 			gr[i] += g[i]
 		}
 	}
-	return pearson(fd, gr), spikes
+	return pearson(fd, gr), mean(gr) / mean(fd), spikes
 }
 
 func mean(x []float64) float64 {
@@ -203,4 +211,40 @@ func mean(x []float64) float64 {
 		s += v
 	}
 	return s / float64(len(x))
+}
+
+// TestIzhikevichGradientReport prints the protocol of
+// TestIzhikevichSpikeCountGradient for every policy of the analysis in
+// package izhikevich's doc (correlation, and the gradient's mean over the
+// finite difference's). It runs only with SPIKEGRAPH_REPORT=1 (minutes):
+//
+//	SPIKEGRAPH_REPORT=1 go test ./train/ -run TestIzhikevichGradientReport -v -timeout 30m
+func TestIzhikevichGradientReport(t *testing.T) {
+	if os.Getenv("SPIKEGRAPH_REPORT") != "1" {
+		t.Skip("set SPIKEGRAPH_REPORT=1 to run the report")
+	}
+	base := izhikevich.NewConfig(izhikevich.Cells{}, 0)
+	with := func(g izhikevich.Gradient, beta, theta, lin float64) izhikevich.Config {
+		c := base
+		c.Gradient, c.Surrogate, c.VTheta, c.VLin = g, ops.SuperSpike{Beta: beta}, theta, lin
+		return c
+	}
+	cases := []struct {
+		name string
+		cfg  izhikevich.Config
+	}{
+		{"SpikeAtPeak beta=10", with(izhikevich.SpikeAtPeak, 10, 0, 0)},
+		{"SpikeAtPeak beta=1", with(izhikevich.SpikeAtPeak, 1, 0, 0)},
+		{"SpikeAtPeak beta=0.1", with(izhikevich.SpikeAtPeak, 0.1, 0, 0)},
+		{"PseudoThreshold -55 beta=0.3", with(izhikevich.PseudoThreshold, 0.3, -55, 0)},
+		{"PseudoThreshold -55 beta=1", with(izhikevich.PseudoThreshold, 1, -55, 0)},
+		{"Linearised at VPeak (35) beta=0.3", with(izhikevich.Linearised, 0.3, 35, -70)},
+		{"Linearised at VPeak (35) beta=0.1", with(izhikevich.Linearised, 0.1, 35, -70)},
+		{"Linearised -50 lin -65 beta=1", with(izhikevich.Linearised, 1, -50, -65)},
+		{"Linearised default (-55, -70, 0.3)", base.WithLinearisedGradient()},
+	}
+	for _, c := range cases {
+		corr, ratio, spikes := izhikevichReport(t, 100, c.cfg)
+		t.Logf("%-36s correlation %6.3f  mean grad / mean FD %8.3g  spikes/seed %.1f", c.name, corr, ratio, spikes)
+	}
 }

@@ -16,6 +16,11 @@ const (
 	// predict the finite difference (correlation 0.06 to 0.32 across
 	// neurons in the test's setup).
 	SpikeAtPeak Gradient = iota
+	// PseudoThreshold centres the surrogate on the pseudo-threshold
+	// VTheta, h'(v − VTheta), and keeps the exact derivative of the
+	// equations. It is half of Linearised, kept to show that moving the
+	// surrogate alone does not fix the gradient (see the package doc).
+	PseudoThreshold
 	// Linearised centres the surrogate on the pseudo-threshold VTheta,
 	// h'(v − VTheta), instead of VPeak, and backpropagates the quadratic
 	// term K2 v² + K1 v of dv/dt through its tangent at VLin, a constant
@@ -46,6 +51,8 @@ func (g Gradient) String() string {
 	switch g {
 	case SpikeAtPeak:
 		return "spike-at-peak"
+	case PseudoThreshold:
+		return "pseudo-threshold"
 	case Linearised:
 		return "linearised"
 	}

@@ -213,12 +213,13 @@ type Config struct {
 	// on it: every value is the same bit for bit.
 	Gradient Gradient
 	// VTheta (mV) is the pseudo-threshold the surrogate is centred on
-	// under Linearised: finite and below VPeak (DefaultVTheta, the
-	// unstable fixed point at rest). Unused under SpikeAtPeak.
+	// under PseudoThreshold and Linearised: finite and at most VPeak
+	// (DefaultVTheta, the unstable fixed point at rest). Unused under
+	// SpikeAtPeak.
 	VTheta float64
 	// VLin (mV) is where Linearised takes the tangent of the quadratic
 	// term K2 v² + K1 v for the backward pass: finite (DefaultVLin, the
-	// rest potential). Unused under SpikeAtPeak.
+	// rest potential). Used under Linearised only.
 	VLin float64
 }
 
@@ -258,10 +259,12 @@ func (c Config) Validate() error {
 	if err := c.Gradient.validate(); err != nil {
 		return err
 	}
-	if c.Gradient == Linearised {
-		if !finite(c.VTheta) || !(c.VTheta < c.VPeak) {
-			return fmt.Errorf("izhikevich: Config.VTheta = %v mV must be finite and below Config.VPeak = %v mV under the Linearised gradient", c.VTheta, c.VPeak)
+	if c.Gradient != SpikeAtPeak {
+		if !finite(c.VTheta) || !(c.VTheta <= c.VPeak) {
+			return fmt.Errorf("izhikevich: Config.VTheta = %v mV must be finite and at most Config.VPeak = %v mV under the %v gradient", c.VTheta, c.VPeak, c.Gradient)
 		}
+	}
+	if c.Gradient == Linearised {
 		if !finite(c.VLin) {
 			return fmt.Errorf("izhikevich: Config.VLin = %v mV is not finite", c.VLin)
 		}
@@ -429,7 +432,7 @@ func (p *Population) dvFigure(b *graph.Builder, v, u, i *graph.Node) *graph.Node
 
 func (p *Population) spike(b *graph.Builder, v *graph.Node) *graph.Node {
 	z := b.Apply(ops.Spike{Threshold: p.VPeak, Surrogate: p.surrogate(), Strict: p.Scheme == Figure}, v)
-	if p.Gradient != Linearised {
+	if p.Gradient == SpikeAtPeak {
 		return z
 	}
 	zt := b.Apply(ops.Spike{Threshold: p.VTheta, Surrogate: p.surrogate(), Strict: p.Scheme == Figure}, v)

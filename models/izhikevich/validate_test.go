@@ -49,6 +49,10 @@ func TestConfigValidate(t *testing.T) {
 		{"batch overflows", func(c *izhikevich.Config) { c.Batch = math.MaxInt / 2 }, "Config.Batch x neurons"},
 		{"unknown gradient", func(c *izhikevich.Config) { c.Gradient = 99 }, "Config.Gradient = 99 is unknown"},
 		{"negative gradient", func(c *izhikevich.Config) { c.Gradient = -1 }, "Config.Gradient = -1 is unknown"},
+		{"pseudo-threshold NaN", func(c *izhikevich.Config) { c.Gradient, c.VTheta = izhikevich.PseudoThreshold, nan }, "Config.VTheta = NaN mV must be finite"},
+		{"pseudo-threshold above peak", func(c *izhikevich.Config) { *c = c.WithLinearisedGradient(); c.VTheta = c.VPeak + 1 },
+			"Config.VTheta = 36 mV must be finite and at most Config.VPeak = 35 mV under the linearised gradient"},
+		{"linearised VLin Inf", func(c *izhikevich.Config) { *c = c.WithLinearisedGradient(); c.VLin = inf }, "Config.VLin = +Inf mV is not finite"},
 		{"Uniform of -1 cells", func(c *izhikevich.Config) { c.Cells = izhikevich.Uniform(-1, izhikevich.RegularSpiking()) }, "Config.Cells.A is empty"},
 	}
 	for _, tc := range cases {
