@@ -220,7 +220,8 @@ func relClose(a, b, tol, floor float64) bool {
 // within 1e-10 relative (the two sum the same terms in different orders;
 // the floor 1e-6·max|grad| keeps entries that cancel to ~0 from demanding
 // more than rounding can give), for checkpoint intervals 1, 7 (not a
-// divisor of 50) and the default. The runs must spike.
+// divisor of 50) and the default, and on the tape machine (K = -7 in the
+// messages). The runs must spike.
 func TestBPTTEqualsUnrolled(t *testing.T) {
 	t.Parallel()
 	const steps = 50
@@ -239,8 +240,12 @@ func TestBPTTEqualsUnrolled(t *testing.T) {
 				t.Fatal("the oracle's gradient is zero")
 			}
 			t.Logf("%v spikes; loss %.6g; max |grad| %.3g; dwin %.4g", spikes, cost, scale, dwin)
-			for _, k := range []int{1, 7, 0} {
-				bp, err := train.NewBPTT(c.model, stepLoss, train.Options{Params: []string{"net/W", "net/win"}, Checkpoint: k})
+			for _, k := range []int{1, 7, 0, -7} {
+				opts := train.Options{Params: []string{"net/W", "net/win"}, Checkpoint: k}
+				if k < 0 { // K = 7 on gorgonia's tape machine
+					opts.Checkpoint, opts.Session = -k, []session.Option{session.WithTapeMachine()}
+				}
+				bp, err := train.NewBPTT(c.model, stepLoss, opts)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -159,8 +159,9 @@ func pearson(x, y []float64) float64 {
 // split-half reliability caps what any predictor can reach (measured: two
 // halves of 50 seeds correlate 0.54, so about 0.84 for a fixed predictor),
 // and the plain SpikeAtPeak gradient, measured on the same setup, reached
-// 0.06, 0.13 and 0.32 for SuperSpike beta = 10, 1 and 0.1 (Linearised:
-// 0.83). Slow (about 30 s): skipped with -short.
+// 0.11, 0.14 and 0.29 for SuperSpike beta = 10, 1 and 0.1 (Linearised:
+// 0.83; TestIzhikevichGradientReport). Slow (20-60 s on a loaded 2-core
+// machine): skipped with -short.
 func TestIzhikevichSpikeCountGradient(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the 100-seed protocol takes about 30 s")

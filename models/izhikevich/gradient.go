@@ -19,7 +19,8 @@ const (
 	// PseudoThreshold centres the surrogate on the pseudo-threshold
 	// VTheta, h'(v − VTheta), and keeps the exact derivative of the
 	// equations. It is half of Linearised, kept to show that moving the
-	// surrogate alone does not fix the gradient (see the package doc).
+	// surrogate alone does not fix the gradient (0.37 in the package doc's
+	// check).
 	PseudoThreshold
 	// Linearised centres the surrogate on the pseudo-threshold VTheta,
 	// h'(v − VTheta), instead of VPeak, and backpropagates the quadratic
