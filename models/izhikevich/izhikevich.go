@@ -320,20 +320,29 @@ type Population struct {
 
 type consts struct{ k2, k1, k0, vu, ku, dt, half, peak, one, slope *graph.Node }
 
-// perNeuron expands vals (one value, or one per neuron) to n values,
-// checking that they are finite; name and unit go into the error.
-func perNeuron(name, unit string, vals []float64, n int) ([]float64, error) {
-	if len(vals) != 1 && len(vals) != n {
+// perNeuron expands vals (one value, one per neuron, or, with rows > 1, one
+// per element of the [rows, n] state) to rows·n values, repeating per-neuron
+// values for every row and checking that they are finite; name and unit go
+// into the error.
+func perNeuron(name, unit string, vals []float64, n, rows int) ([]float64, error) {
+	switch {
+	case len(vals) == 1 || len(vals) == n || rows > 1 && len(vals) == rows*n:
+	case rows > 1:
+		return nil, fmt.Errorf("izhikevich: Declare: %s has %d values for %d neurons in %d batch rows (want 1, %d or %d)", name, len(vals), n, rows, n, rows*n)
+	default:
 		return nil, fmt.Errorf("izhikevich: Declare: %s has %d values for %d neurons (want 1 or %d)", name, len(vals), n, n)
 	}
-	out := make([]float64, n)
+	out := make([]float64, rows*n)
 	for i := range out {
 		x := vals[0]
-		if len(vals) == n {
+		switch len(vals) {
+		case rows * n:
 			x = vals[i]
+		case n:
+			x = vals[i%n]
 		}
 		if !finite(x) {
-			return nil, fmt.Errorf("izhikevich: Declare: %s[%d] = %v%s is not finite", name, i, x, unit)
+			return nil, fmt.Errorf("izhikevich: Declare: %s[%d] = %v%s is not finite", name, i%len(vals), x, unit)
 		}
 		out[i] = x
 	}
@@ -342,8 +351,8 @@ func perNeuron(name, unit string, vals []float64, n int) ([]float64, error) {
 
 // Declare adds a population's state variables ("v", "u", "fired"), params
 // ("a", "b", "c", "d") and constants to b's scope, starting at v0 (mV) and
-// u0 (finite; one value each for every neuron, or one per neuron, repeated
-// for every batch row when Config.Batch > 0). A neuron that starts at or
+// u0 (finite; one value each for every neuron, one per neuron (repeated for
+// every batch row when Config.Batch > 0), or Batch·n values, row-major). A neuron that starts at or
 // above VPeak starts as fired. A nil builder, a bad config and bad initial
 // values are errors, and nothing is added.
 func Declare(b *graph.Builder, cfg Config, v0, u0 []float64) (*Population, error) {
@@ -353,17 +362,15 @@ func Declare(b *graph.Builder, cfg Config, v0, u0 []float64) (*Population, error
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	n := cfg.Cells.Len()
-	v, err := perNeuron("v0", " mV", v0, n)
+	n, rows := cfg.Cells.Len(), max(cfg.Batch, 1)
+	v, err := perNeuron("v0", " mV", v0, n, rows)
 	if err != nil {
 		return nil, err
 	}
-	u, err := perNeuron("u0", "", u0, n)
+	u, err := perNeuron("u0", "", u0, n, rows)
 	if err != nil {
 		return nil, err
 	}
-	rows := max(cfg.Batch, 1)
-	v, u = repeat(v, rows), repeat(u, rows)
 	fired := make([]float64, len(v))
 	for i, vi := range v {
 		if vi >= cfg.VPeak {
@@ -463,18 +470,6 @@ func (p *Population) quad(b *graph.Builder, v, q *graph.Node) *graph.Node {
 	}
 	lin := b.Mul(p.k.slope, v)
 	return b.Add(b.Apply(ops.StopGradient{}, q), b.Sub(lin, b.Apply(ops.StopGradient{}, lin)))
-}
-
-// repeat returns rows copies of x, one after the other.
-func repeat(x []float64, rows int) []float64 {
-	if rows == 1 {
-		return x
-	}
-	out := make([]float64, 0, rows*len(x))
-	for r := 0; r < rows; r++ {
-		out = append(out, x...)
-	}
-	return out
 }
 
 // Step adds one step from state s with input current i (the state's shape,
