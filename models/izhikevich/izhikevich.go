@@ -203,6 +203,34 @@ type Config struct {
 	// Surrogate is the spike's surrogate derivative for training; nil means
 	// ops.DefaultSuperSpike(). The forward pass does not depend on it.
 	Surrogate ops.Surrogate
+	// Batch is 0 for states of shape [n], or the number of rows of
+	// independent copies of the population, states [Batch, n] sharing the
+	// cells' a, b, c, d (a batch of trials for training). >= 0.
+	Batch int
+	// Gradient is the surrogate-gradient policy (see Gradient and the
+	// package doc's Gradients section); the zero value, SpikeAtPeak, is
+	// the plain surrogate on v − VPeak. The forward pass does not depend
+	// on it: every value is the same bit for bit.
+	Gradient Gradient
+	// VTheta (mV) is the pseudo-threshold the surrogate is centred on
+	// under PseudoThreshold and Linearised: finite and at most VPeak
+	// (DefaultVTheta, the unstable fixed point at rest). Unused under
+	// SpikeAtPeak.
+	VTheta float64
+	// VLin (mV) is where Linearised takes the tangent of the quadratic
+	// term K2 v² + K1 v for the backward pass: finite (DefaultVLin, the
+	// rest potential). Used under Linearised only.
+	VLin float64
+}
+
+// WithLinearisedGradient returns c with the gradient policy that points the
+// spike-count gradient the right way (see the package doc): Linearised,
+// VTheta = DefaultVTheta, VLin = DefaultVLin and the surrogate
+// SuperSpike{Beta: DefaultLinearisedBeta}.
+func (c Config) WithLinearisedGradient() Config {
+	c.Gradient, c.VTheta, c.VLin = Linearised, DefaultVTheta, DefaultVLin
+	c.Surrogate = ops.SuperSpike{Beta: DefaultLinearisedBeta}
+	return c
 }
 
 // NewConfig returns a course-scheme config with peak DefaultVPeak.
@@ -221,6 +249,25 @@ func (c Config) Validate() error {
 	}
 	if c.Scheme < Course || c.Scheme > NetM {
 		return fmt.Errorf("izhikevich: Config.Scheme = %d is unknown", int(c.Scheme))
+	}
+	if c.Batch < 0 {
+		return fmt.Errorf("izhikevich: Config.Batch = %d must be >= 0", c.Batch)
+	}
+	if n := c.Cells.Len(); c.Batch > 0 && n > 0 && n > math.MaxInt/c.Batch {
+		return fmt.Errorf("izhikevich: Config.Batch x neurons = %d x %d overflows", c.Batch, n)
+	}
+	if err := c.Gradient.validate(); err != nil {
+		return err
+	}
+	if c.Gradient != SpikeAtPeak {
+		if !finite(c.VTheta) || !(c.VTheta <= c.VPeak) {
+			return fmt.Errorf("izhikevich: Config.VTheta = %v mV must be finite and at most Config.VPeak = %v mV under the %v gradient", c.VTheta, c.VPeak, c.Gradient)
+		}
+	}
+	if c.Gradient == Linearised {
+		if !finite(c.VLin) {
+			return fmt.Errorf("izhikevich: Config.VLin = %v mV is not finite", c.VLin)
+		}
 	}
 	if err := c.Equation().validate("Config.Eq"); err != nil {
 		return err
@@ -246,7 +293,16 @@ func (c Config) Equation() Equation {
 	return *c.Eq
 }
 
-// State holds the nodes of a population's state variables, each [n].
+// Shape returns the shape of each state variable: [n], or [Batch, n].
+func (c Config) Shape() []int {
+	if c.Batch > 0 {
+		return []int{c.Batch, c.Cells.Len()}
+	}
+	return []int{c.Cells.Len()}
+}
+
+// State holds the nodes of a population's state variables, each of shape
+// Config.Shape().
 type State struct {
 	V     *graph.Node // membrane potential (mV); vpeak at a spiking sample
 	U     *graph.Node // recovery variable
@@ -262,22 +318,31 @@ type Population struct {
 	k          consts
 }
 
-type consts struct{ k2, k1, k0, vu, ku, dt, half, peak *graph.Node }
+type consts struct{ k2, k1, k0, vu, ku, dt, half, peak, one, slope *graph.Node }
 
-// perNeuron expands vals (one value, or one per neuron) to n values,
-// checking that they are finite; name and unit go into the error.
-func perNeuron(name, unit string, vals []float64, n int) ([]float64, error) {
-	if len(vals) != 1 && len(vals) != n {
+// perNeuron expands vals (one value, one per neuron, or, with rows > 1, one
+// per element of the [rows, n] state) to rows·n values, repeating per-neuron
+// values for every row and checking that they are finite; name and unit go
+// into the error.
+func perNeuron(name, unit string, vals []float64, n, rows int) ([]float64, error) {
+	switch {
+	case len(vals) == 1 || len(vals) == n || rows > 1 && len(vals) == rows*n:
+	case rows > 1:
+		return nil, fmt.Errorf("izhikevich: Declare: %s has %d values for %d neurons in %d batch rows (want 1, %d or %d)", name, len(vals), n, rows, n, rows*n)
+	default:
 		return nil, fmt.Errorf("izhikevich: Declare: %s has %d values for %d neurons (want 1 or %d)", name, len(vals), n, n)
 	}
-	out := make([]float64, n)
+	out := make([]float64, rows*n)
 	for i := range out {
 		x := vals[0]
-		if len(vals) == n {
+		switch len(vals) {
+		case rows * n:
 			x = vals[i]
+		case n:
+			x = vals[i%n]
 		}
 		if !finite(x) {
-			return nil, fmt.Errorf("izhikevich: Declare: %s[%d] = %v%s is not finite", name, i, x, unit)
+			return nil, fmt.Errorf("izhikevich: Declare: %s[%d] = %v%s is not finite", name, i%len(vals), x, unit)
 		}
 		out[i] = x
 	}
@@ -286,9 +351,10 @@ func perNeuron(name, unit string, vals []float64, n int) ([]float64, error) {
 
 // Declare adds a population's state variables ("v", "u", "fired"), params
 // ("a", "b", "c", "d") and constants to b's scope, starting at v0 (mV) and
-// u0 (finite; one value each for every neuron, or one per neuron). A neuron
-// that starts at or above VPeak starts as fired. A nil builder, a bad
-// config and bad initial values are errors, and nothing is added.
+// u0 (finite; one value each for every neuron, one per neuron (repeated for
+// every batch row when Config.Batch > 0), or Batch·n values, row-major). A neuron that starts at or
+// above VPeak starts as fired. A nil builder, a bad config and bad initial
+// values are errors, and nothing is added.
 func Declare(b *graph.Builder, cfg Config, v0, u0 []float64) (*Population, error) {
 	if b == nil {
 		return nil, errors.New("izhikevich: Declare: nil builder")
@@ -296,25 +362,26 @@ func Declare(b *graph.Builder, cfg Config, v0, u0 []float64) (*Population, error
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	n := cfg.Cells.Len()
-	v, err := perNeuron("v0", " mV", v0, n)
+	n, rows := cfg.Cells.Len(), max(cfg.Batch, 1)
+	v, err := perNeuron("v0", " mV", v0, n, rows)
 	if err != nil {
 		return nil, err
 	}
-	u, err := perNeuron("u0", "", u0, n)
+	u, err := perNeuron("u0", "", u0, n, rows)
 	if err != nil {
 		return nil, err
 	}
-	fired := make([]float64, n)
+	fired := make([]float64, len(v))
 	for i, vi := range v {
 		if vi >= cfg.VPeak {
 			fired[i] = 1
 		}
 	}
 	p := &Population{Config: cfg}
-	p.V = b.State("v", v, n)
-	p.U = b.State("u", u, n)
-	p.Fired = b.State("fired", fired, n)
+	shape := cfg.Shape()
+	p.V = b.State("v", v, shape...)
+	p.U = b.State("u", u, shape...)
+	p.Fired = b.State("fired", fired, shape...)
 	p.a = b.Param("a", cfg.Cells.A, n)
 	p.b = b.Param("b", cfg.Cells.B, n)
 	p.c = b.Param("c", cfg.Cells.C, n)
@@ -327,6 +394,12 @@ func Declare(b *graph.Builder, cfg Config, v0, u0 []float64) (*Population, error
 	if cfg.Scheme == NetM {
 		p.k.half = b.Const("half_dt", cfg.DtMs/2)
 	}
+	if cfg.Batch > 0 {
+		p.k.one = b.Const("one", 1)
+	}
+	if cfg.Gradient == Linearised {
+		p.k.slope = b.Const("quad_slope", eq.K1+2*eq.K2*cfg.VLin)
+	}
 	if err := b.Err(); err != nil {
 		return nil, fmt.Errorf("izhikevich: declare %q: %w", b.Name(""), err)
 	}
@@ -336,7 +409,7 @@ func Declare(b *graph.Builder, cfg Config, v0, u0 []float64) (*Population, error
 // euler returns one Euler step from (v, u) with input current i:
 // v + dt*((0.04v+5)v + 140 - u + i) and u + dt*(a(bv - u)).
 func (p *Population) euler(b *graph.Builder, v, u, i *graph.Node) (vE, uE *graph.Node) {
-	dv := b.Sub(b.Add(b.Mul(b.Add(b.Mul(p.k.k2, v), p.k.k1), v), p.k.k0), u)
+	dv := b.Sub(b.Add(p.quad(b, v, b.Mul(b.Add(b.Mul(p.k.k2, v), p.k.k1), v)), p.k.k0), u)
 	if i != nil {
 		dv = b.Add(dv, i)
 	}
@@ -357,7 +430,7 @@ func (p *Population) uDrive(b *graph.Builder, v, u *graph.Node) *graph.Node {
 // dvFigure returns K2·(v·v) + K1·v + K0 − u + i, summed left to right as the
 // figure code and net.m write 0.04*V^2+5*V+140-u+I.
 func (p *Population) dvFigure(b *graph.Builder, v, u, i *graph.Node) *graph.Node {
-	dv := b.Sub(b.Add(b.Add(b.Mul(p.k.k2, b.Mul(v, v)), b.Mul(p.k.k1, v)), p.k.k0), u)
+	dv := b.Sub(b.Add(p.quad(b, v, b.Add(b.Mul(p.k.k2, b.Mul(v, v)), b.Mul(p.k.k1, v))), p.k.k0), u)
 	if i != nil {
 		dv = b.Add(dv, i)
 	}
@@ -365,15 +438,43 @@ func (p *Population) dvFigure(b *graph.Builder, v, u, i *graph.Node) *graph.Node
 }
 
 func (p *Population) spike(b *graph.Builder, v *graph.Node) *graph.Node {
-	return b.Apply(ops.Spike{Threshold: p.VPeak, Surrogate: p.surrogate(), Strict: p.Scheme == Figure}, v)
+	z := b.Apply(ops.Spike{Threshold: p.VPeak, Surrogate: p.surrogate(), Strict: p.Scheme == Figure}, v)
+	if p.Gradient == SpikeAtPeak {
+		return z
+	}
+	zt := b.Apply(ops.Spike{Threshold: p.VTheta, Surrogate: p.surrogate(), Strict: p.Scheme == Figure}, v)
+	return b.Add(b.Apply(ops.StopGradient{}, b.Sub(z, zt)), zt)
 }
 
+// where selects x where cond (a 0/1 spike state) is 1, else y. Unbatched,
+// it is ops.Where. Batched, x or y may be a per-neuron [n] param, which
+// ops.Where does not broadcast, so it is the arithmetic
+// f·x + (1 − f)·y with f = StopGradient(cond): the same values bit for bit
+// for a 0/1 cond and finite x and y (1·x + 0·y = x), and the same gradient
+// as ops.Where (none to cond, cond·grad to x, (1 − cond)·grad to y).
 func (p *Population) where(b *graph.Builder, cond, x, y *graph.Node) *graph.Node {
-	return b.Apply(ops.Where{}, cond, x, y)
+	if p.Batch == 0 {
+		return b.Apply(ops.Where{}, cond, x, y)
+	}
+	f := b.Apply(ops.StopGradient{}, cond)
+	return b.Add(b.Mul(f, x), b.Mul(b.Sub(p.k.one, f), y))
 }
 
-// Step adds one step from state s with input current i ([n]; nil for none) and
-// returns the next state. It is pure: it only adds nodes to b's graph. A nil
+// quad returns q, the quadratic part K2 v² + K1 v of dv/dt, unchanged
+// unless the policy linearises it: then its forward value is q bit for bit
+// (SG(q) + (s·v − SG(s·v)) adds an exact 0) and its derivative is the
+// constant slope s.
+func (p *Population) quad(b *graph.Builder, v, q *graph.Node) *graph.Node {
+	if p.k.slope == nil {
+		return q
+	}
+	lin := b.Mul(p.k.slope, v)
+	return b.Add(b.Apply(ops.StopGradient{}, q), b.Sub(lin, b.Apply(ops.StopGradient{}, lin)))
+}
+
+// Step adds one step from state s with input current i (the state's shape,
+// or [n] shared by every batch row; nil for none) and returns the next
+// state. It is pure: it only adds nodes to b's graph. A nil
 // population or builder, a missing state node and an unknown Scheme are
 // errors.
 func (p *Population) Step(b *graph.Builder, s State, i *graph.Node) (State, error) {
@@ -474,6 +575,9 @@ func (p *Population) FusedStep(b *graph.Builder, s State, i *graph.Node) (State,
 	if p == nil || b == nil {
 		return State{}, errors.New("izhikevich: FusedStep: nil population or builder")
 	}
+	if p.Batch > 0 {
+		return State{}, fmt.Errorf("izhikevich: fused step %q: Config.Batch = %d: the fused op takes unbatched populations (use Step)", b.Name(""), p.Batch)
+	}
 	op, err := p.FusedOp(i != nil)
 	if err != nil {
 		return State{}, err
@@ -541,5 +645,5 @@ func (p *Population) FusedCondStep(b *graph.Builder, s State, i, h *graph.Node, 
 // CondStep reports whether FusedCondStep takes the population: the course
 // scheme with the standard u equation, unbatched.
 func (p *Population) CondStep() bool {
-	return p != nil && p.Scheme == Course && p.Equation().standardU()
+	return p != nil && p.Batch == 0 && p.Scheme == Course && p.Equation().standardU()
 }

@@ -44,21 +44,24 @@ func (n Neuron) Declare(b *graph.Builder, dtMs float64) (graph.Neurons, error) {
 	if err != nil {
 		return graph.Neurons{}, err
 	}
-	nr := graph.Neurons{V: p.V, Fired: p.Fired, Advance: func(i *graph.Node) error {
+	cells := graph.Neurons{V: p.V, Fired: p.Fired, Advance: func(i *graph.Node) error {
 		next, err := p.Step(b, p.State, i)
 		if err != nil {
 			return err
 		}
 		return p.Carry(b, next)
-	}, Fused: func(i *graph.Node) error {
-		next, err := p.FusedStep(b, p.State, i)
-		if err != nil {
-			return err
-		}
-		return p.Carry(b, next)
 	}}
+	if cfg.Batch == 0 {
+		cells.Fused = func(i *graph.Node) error {
+			next, err := p.FusedStep(b, p.State, i)
+			if err != nil {
+				return err
+			}
+			return p.Carry(b, next)
+		}
+	}
 	if p.CondStep() {
-		nr.FusedCond = func(i, h *graph.Node, e []float64, decay float64) (*graph.Node, error) {
+		cells.FusedCond = func(i, h *graph.Node, e []float64, decay float64) (*graph.Node, error) {
 			next, hNext, err := p.FusedCondStep(b, p.State, i, h, e, decay)
 			if err != nil {
 				return nil, err
@@ -66,5 +69,5 @@ func (n Neuron) Declare(b *graph.Builder, dtMs float64) (graph.Neurons, error) {
 			return hNext, p.Carry(b, next)
 		}
 	}
-	return nr, nil
+	return cells, nil
 }

@@ -1,6 +1,7 @@
 package izhikevich_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -45,6 +46,14 @@ func TestConfigValidate(t *testing.T) {
 		{"short d", func(c *izhikevich.Config) { c.Cells.D = c.Cells.D[:2] }, "Config.Cells.D have 3, 3, 2 values, want len(Config.Cells.A) = 3"},
 		{"no cells", func(c *izhikevich.Config) { c.Cells = izhikevich.Cells{} }, "Config.Cells.A is empty"},
 		{"zero config", func(c *izhikevich.Config) { *c = izhikevich.Config{} }, "Config.DtMs = 0 ms"},
+		{"negative batch", func(c *izhikevich.Config) { c.Batch = -1 }, "Config.Batch = -1 must be >= 0"},
+		{"batch overflows", func(c *izhikevich.Config) { c.Batch = math.MaxInt / 2 }, "Config.Batch x neurons"},
+		{"unknown gradient", func(c *izhikevich.Config) { c.Gradient = 99 }, "Config.Gradient = 99 is unknown"},
+		{"negative gradient", func(c *izhikevich.Config) { c.Gradient = -1 }, "Config.Gradient = -1 is unknown"},
+		{"pseudo-threshold NaN", func(c *izhikevich.Config) { c.Gradient, c.VTheta = izhikevich.PseudoThreshold, nan }, "Config.VTheta = NaN mV must be finite"},
+		{"pseudo-threshold above peak", func(c *izhikevich.Config) { *c = c.WithLinearisedGradient(); c.VTheta = c.VPeak + 1 },
+			"Config.VTheta = 36 mV must be finite and at most Config.VPeak = 35 mV under the linearised gradient"},
+		{"linearised VLin Inf", func(c *izhikevich.Config) { *c = c.WithLinearisedGradient(); c.VLin = inf }, "Config.VLin = +Inf mV is not finite"},
 		{"Uniform of -1 cells", func(c *izhikevich.Config) { c.Cells = izhikevich.Uniform(-1, izhikevich.RegularSpiking()) }, "Config.Cells.A is empty"},
 	}
 	for _, tc := range cases {
@@ -195,15 +204,18 @@ func TestDeclareInitialState(t *testing.T) {
 		v0, u0 []float64
 		nilB   bool
 		want   string
+		batch  int
 	}{
-		{"v0 empty", nil, []float64{-14}, false, "v0 has 0 values for 3 neurons (want 1 or 3)"},
-		{"u0 empty", []float64{-70}, []float64{}, false, "u0 has 0 values for 3 neurons"},
-		{"v0 two of three", []float64{-70, -70}, []float64{-14}, false, "v0 has 2 values"},
-		{"u0 four of three", []float64{-70}, []float64{1, 2, 3, 4}, false, "u0 has 4 values"},
-		{"v0 NaN", []float64{-70, nan, -70}, []float64{-14}, false, "v0[1] = NaN mV is not finite"},
-		{"v0 Inf for all", []float64{inf}, []float64{-14}, false, "v0[0] = +Inf mV"},
-		{"u0 -Inf", []float64{-70}, []float64{-14, -14, -inf}, false, "u0[2] = -Inf"},
-		{"nil builder", []float64{-70}, []float64{-14}, true, "Declare: nil builder"},
+		{"batched v0 four", []float64{1, 2, 3, 4}, []float64{-14}, false, "v0 has 4 values for 3 neurons in 2 batch rows (want 1, 3 or 6)", 2},
+		{"batched u0 NaN", []float64{-70}, []float64{-14, -14, -14, -14, nan, -14}, false, "u0[4] = NaN is not finite", 2},
+		{"v0 empty", nil, []float64{-14}, false, "v0 has 0 values for 3 neurons (want 1 or 3)", 0},
+		{"u0 empty", []float64{-70}, []float64{}, false, "u0 has 0 values for 3 neurons", 0},
+		{"v0 two of three", []float64{-70, -70}, []float64{-14}, false, "v0 has 2 values", 0},
+		{"u0 four of three", []float64{-70}, []float64{1, 2, 3, 4}, false, "u0 has 4 values", 0},
+		{"v0 NaN", []float64{-70, nan, -70}, []float64{-14}, false, "v0[1] = NaN mV is not finite", 0},
+		{"v0 Inf for all", []float64{inf}, []float64{-14}, false, "v0[0] = +Inf mV", 0},
+		{"u0 -Inf", []float64{-70}, []float64{-14, -14, -inf}, false, "u0[2] = -Inf", 0},
+		{"nil builder", []float64{-70}, []float64{-14}, true, "Declare: nil builder", 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -217,7 +229,9 @@ func TestDeclareInitialState(t *testing.T) {
 				b = nil
 			}
 			testutil.WantErr(t, "izhikevich", "Declare", testutil.NoPanic(t, func() error {
-				_, err := izhikevich.Declare(b, goodConfig(), tc.v0, tc.u0)
+				cfg := goodConfig()
+				cfg.Batch = tc.batch
+				_, err := izhikevich.Declare(b, cfg, tc.v0, tc.u0)
 				return err
 			}), tc.want)
 			if names := g.Names(); len(names) != 0 {
@@ -235,20 +249,35 @@ func TestDeclareInitialState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var fired, u []float64
-	for _, s := range g.States() {
-		switch s.Node {
-		case p.Fired:
-			fired = s.Init
-		case p.U:
-			u = s.Init
-		}
-	}
+	fired, u := initsOf(g, p)
 	if len(fired) != 3 || fired[0] != 0 || fired[1] != 1 || fired[2] != 0 {
 		t.Errorf("fired: got=%v, want [0 1 0]", fired)
 	}
 	if len(u) != 3 || u[0] != -14 || u[2] != -14 {
 		t.Errorf("u: got=%v, want [-14 -14 -14]", u)
+	}
+
+	// Batched: n values repeat for every row, Batch·n values are taken as
+	// they are.
+	g, err = graph.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := goodConfig()
+	cfg.Batch = 2
+	p, err = izhikevich.Declare(g.Scope("p"), cfg, []float64{-70, izhikevich.DefaultVPeak, -60}, []float64{1, 2, 3, 4, 5, 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fired, u = initsOf(g, p)
+	if want := []float64{0, 1, 0, 0, 1, 0}; fmt.Sprint(fired) != fmt.Sprint(want) {
+		t.Errorf("batched fired: got=%v, want %v", fired, want)
+	}
+	if want := []float64{1, 2, 3, 4, 5, 6}; fmt.Sprint(u) != fmt.Sprint(want) {
+		t.Errorf("batched u: got=%v, want %v", u, want)
+	}
+	if got := p.V.Shape(); fmt.Sprint(got) != "(2, 3)" {
+		t.Errorf("batched v shape: got=%v, want (2, 3)", got)
 	}
 }
 
@@ -309,4 +338,17 @@ func TestStepCarryErrors(t *testing.T) {
 			testutil.WantErr(t, "izhikevich", tc.name, testutil.NoPanic(t, func() error { return tc.run(b, p) }), tc.want)
 		})
 	}
+}
+
+// initsOf returns the initial values of p's fired and u states.
+func initsOf(g *graph.Graph, p *izhikevich.Population) (fired, u []float64) {
+	for _, s := range g.States() {
+		switch s.Node {
+		case p.Fired:
+			fired = s.Init
+		case p.U:
+			u = s.Init
+		}
+	}
+	return fired, u
 }
