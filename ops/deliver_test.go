@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -110,6 +111,15 @@ func TestDeliverCondStepMatchesEventOps(t *testing.T) {
 					in = append(in, vals64(I)...)
 				}
 				got := conform(t, cond, append(in, vals64(hp)...)...)
+				// The same step with the parameters by class (Cells)
+				// gives the same bits.
+				baked := cond
+				cells, ok := CellsOf(prm[0], prm[1], prm[2], prm[3])
+				if !ok || len(cells.A) != 2 {
+					t.Fatalf("CellsOf: %v, %v", cells, ok)
+				}
+				baked.Cells = cells
+				sameBits(t, "cells", conform(t, baked, append(append(vals64(v, u, f), in[7:]...), vals64(hp)...)...), got)
 				if two {
 					for j := 0; j < nPost; j++ {
 						if got[2*nPost+j] != want[2*nPost+j] || !closeRel(got[j], want[j], 1e-12) || !closeRel(got[nPost+j], want[nPost+j], 1e-12) {
@@ -159,15 +169,51 @@ func TestDeliverErrorsAndHash(t *testing.T) {
 		wantErr(t, tc.op.Validate(), tc.want)
 	}
 	wantErr(t, IzhikevichStep{Scheme: IzhikevichFigure, DtMs: 1, StandardU: true, CondE: []float64{0}}.Validate(), "course scheme")
+	cells, _ := CellsOf([]float64{0.02, 0.1}, []float64{0.2, 0.2}, []float64{-65, -65}, []float64{8, 2})
+	course := IzhikevichStep{Scheme: IzhikevichCourse, DtMs: 1, StandardU: true, CondE: []float64{0}, CondDecay: 0.9}
+	for _, tc := range []struct {
+		cells *IzhikevichCells
+		cond  bool
+		want  string
+	}{
+		{cells, false, "Cells takes CondE"},
+		{&IzhikevichCells{Class: []uint8{0}, A: []float64{1}, B: []float64{1}, C: []float64{1}}, true, "a, b, c, d"},
+		{&IzhikevichCells{Class: []uint8{1}, A: []float64{1}, B: []float64{1}, C: []float64{1}, D: []float64{1}}, true, "Class[0] = 1"},
+		{&IzhikevichCells{Class: []uint8{0}, A: []float64{math.NaN()}, B: []float64{1}, C: []float64{1}, D: []float64{1}}, true, "non-finite"},
+	} {
+		op := course
+		if !tc.cond {
+			op.CondE = nil
+		}
+		op.Cells = tc.cells
+		wantErr(t, op.Validate(), tc.want)
+	}
+	withCells := course
+	withCells.Cells = cells // 2 neurons' classes, given 3 neurons
+	_, err := withCells.Do(vals64(make([]float64, 3), make([]float64, 3), make([]float64, 3), make([]float64, 3))...)
+	wantErr(t, err, "2 classes for 3 neurons")
+	if _, ok := CellsOf(make([]float64, 3), make([]float64, 2), nil, nil); ok {
+		t.Fatal("CellsOf: slices of different lengths accepted")
+	}
+	many := make([]float64, 300)
+	for i := range many {
+		many[i] = float64(i)
+	}
+	if _, ok := CellsOf(many, many, many, many); ok {
+		t.Fatal("CellsOf: 300 classes accepted")
+	}
 	izh, _ := izhCase(4)
 	izh.CondE, izh.CondDecay = []float64{0, -85}, 0.9
 	izh2 := izh
 	izh2.CondE = []float64{0, -80}
 	izh3 := izh
 	izh3.CondDecay = 0.8
+	izh4, izh5 := izh, izh
+	izh4.Cells, _ = CellsOf([]float64{1, 2, 1, 2}, []float64{1, 1, 1, 1}, []float64{1, 1, 1, 1}, []float64{1, 1, 1, 1})
+	izh5.Cells, _ = CellsOf([]float64{1, 2, 2, 2}, []float64{1, 1, 1, 1}, []float64{1, 1, 1, 1}, []float64{1, 1, 1, 1})
 	seen := map[uint32]string{}
 	for _, op := range []gorgonia.Op{Deliver{Sources: []*EventSynapses{s}}, Deliver{Sources: []*EventSynapses{s2}},
-		Deliver{Sources: []*EventSynapses{s, s2}}, izh, izh2, izh3, IzhikevichStep{Scheme: IzhikevichCourse, K2: 0.04, K1: 5, K0: 140, StandardU: true, DtMs: 0.5, VPeak: 35}} {
+		Deliver{Sources: []*EventSynapses{s, s2}}, izh, izh2, izh3, izh4, izh5, IzhikevichStep{Scheme: IzhikevichCourse, K2: 0.04, K1: 5, K0: 140, StandardU: true, DtMs: 0.5, VPeak: 35}} {
 		h := op.Hashcode()
 		if prev, dup := seen[h]; dup {
 			t.Fatalf("%v and %v share the hash %x", op, prev, h)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash"
 	"math"
+	"sync"
 
 	"github.com/chewxy/hm"
 	"gorgonia.org/gorgonia"
@@ -54,6 +55,101 @@ type IzhikevichStep struct {
 	// with the standard u equation only.
 	CondE     []float64
 	CondDecay float64 // 1 − dt/τ_g; finite
+	// Cells, when not nil (with CondE only), holds the population's
+	// (a, b, c, d) by class, and the op takes no a, b, c, d inputs: it
+	// reads one byte per neuron instead of four values. The values are
+	// then constants of the op, not graph params.
+	Cells *IzhikevichCells
+}
+
+// IzhikevichCells are a population's parameters by class: neuron j has
+// a = A[Class[j]], b = B[Class[j]], c = C[Class[j]], d = D[Class[j]].
+type IzhikevichCells struct {
+	Class      []uint8
+	A, B, C, D []float64 // one per class; finite
+
+	once  sync.Once // builds the tables below on first use
+	tab64 [][4]float64
+	tab32 [][4]float32
+}
+
+// tables returns the classes' (a, b, c, d) rows in float64 and float32
+// (rounded once, as the graph's float32 params are).
+func (c *IzhikevichCells) tables() ([][4]float64, [][4]float32) {
+	c.once.Do(func() {
+		m := min(len(c.A), len(c.B), len(c.C), len(c.D))
+		c.tab64, c.tab32 = make([][4]float64, m), make([][4]float32, m)
+		for i := 0; i < m; i++ {
+			c.tab64[i] = [4]float64{c.A[i], c.B[i], c.C[i], c.D[i]}
+			c.tab32[i] = [4]float32{float32(c.A[i]), float32(c.B[i]), float32(c.C[i]), float32(c.D[i])}
+		}
+	})
+	return c.tab64, c.tab32
+}
+
+// CellsOf groups per-neuron parameters into classes (at most 256 distinct
+// (a, b, c, d), in order of first appearance); ok is false when there are
+// more, or the slices differ in length.
+func CellsOf(a, b, c, d []float64) (cells *IzhikevichCells, ok bool) {
+	n := len(a)
+	if len(b) != n || len(c) != n || len(d) != n {
+		return nil, false
+	}
+	cells = &IzhikevichCells{Class: make([]uint8, n)}
+	index := map[[4]float64]uint8{}
+	for j := 0; j < n; j++ {
+		key := [4]float64{a[j], b[j], c[j], d[j]}
+		k, seen := index[key]
+		if !seen {
+			if len(index) == 256 {
+				return nil, false
+			}
+			k = uint8(len(index))
+			index[key] = k
+			cells.A, cells.B, cells.C, cells.D = append(cells.A, a[j]), append(cells.B, b[j]), append(cells.C, c[j]), append(cells.D, d[j])
+		}
+		cells.Class[j] = k
+	}
+	return cells, true
+}
+
+// validate checks the classes, the tables and, when n >= 0, the length.
+func (c *IzhikevichCells) validate(n int) error {
+	m := len(c.A)
+	if m == 0 || len(c.B) != m || len(c.C) != m || len(c.D) != m {
+		return fmt.Errorf("ops: IzhikevichCells: %d, %d, %d and %d values of a, b, c, d (want one per class, at least one)", len(c.A), len(c.B), len(c.C), len(c.D))
+	}
+	for _, t := range [][]float64{c.A, c.B, c.C, c.D} {
+		for k, x := range t {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return fmt.Errorf("ops: IzhikevichCells: class %d has a non-finite parameter (%v)", k, x)
+			}
+		}
+	}
+	for j, k := range c.Class {
+		if int(k) >= m {
+			return fmt.Errorf("ops: IzhikevichCells: Class[%d] = %d, but there are %d classes", j, k, m)
+		}
+	}
+	if n >= 0 && len(c.Class) != n {
+		return fmt.Errorf("ops: IzhikevichCells: %d classes for %d neurons", len(c.Class), n)
+	}
+	return nil
+}
+
+// hash returns an FNV-64a hash of the classes and tables.
+func (c *IzhikevichCells) hash() uint64 {
+	h := fnv64Word(fnv64Offset, uint64(len(c.Class)))
+	for _, k := range c.Class {
+		h = fnv64Word32(h, uint32(k))
+	}
+	for _, t := range [][]float64{c.A, c.B, c.C, c.D} {
+		h = fnv64Word(h, uint64(len(t)))
+		for _, x := range t {
+			h = fnv64Word(h, math.Float64bits(x))
+		}
+	}
+	return h
 }
 
 var izhNames = []string{"v", "u", "fired", "a", "b", "c", "d", "i"}
@@ -74,6 +170,14 @@ func (op IzhikevichStep) Validate() error {
 	if !(op.DtMs > 0) || math.IsInf(op.DtMs, 0) {
 		return fmt.Errorf("ops: IzhikevichStep: DtMs (%v) must be > 0 and finite", op.DtMs)
 	}
+	if op.Cells != nil {
+		if len(op.CondE) == 0 {
+			return fmt.Errorf("ops: IzhikevichStep: Cells takes CondE")
+		}
+		if err := op.Cells.validate(-1); err != nil {
+			return err
+		}
+	}
 	if len(op.CondE) > 0 {
 		if op.Scheme != IzhikevichCourse || !op.StandardU {
 			return fmt.Errorf("ops: IzhikevichStep: CondE takes the course scheme with the standard u equation (scheme %d, StandardU %t)", int(op.Scheme), op.StandardU)
@@ -86,6 +190,9 @@ func (op IzhikevichStep) Validate() error {
 // Arity returns 7, plus 1 with Input and 1 with CondE.
 func (op IzhikevichStep) Arity() int {
 	n := 7
+	if op.Cells != nil {
+		n = 3
+	}
 	if op.Input {
 		n++
 	}
@@ -137,6 +244,9 @@ func (op IzhikevichStep) WriteHash(h hash.Hash) {
 			fmt.Fprintf(h, ",%016x", math.Float64bits(e))
 		}
 	}
+	if op.Cells != nil {
+		fmt.Fprintf(h, ",cells=%d:%016x", len(op.Cells.A), op.Cells.hash())
+	}
 	fmt.Fprint(h, "}")
 }
 
@@ -146,7 +256,11 @@ func (op IzhikevichStep) Hashcode() uint32 { return hashOf(op) }
 // String returns e.g. "IzhikevichStep{scheme=0,dt=0.5,peak=35}".
 func (op IzhikevichStep) String() string {
 	if len(op.CondE) > 0 {
-		return fmt.Sprintf("IzhikevichStep{scheme=%d,dt=%g,peak=%g,cond=%v,decay=%g}", int(op.Scheme), op.DtMs, op.VPeak, op.CondE, op.CondDecay)
+		cells := ""
+		if op.Cells != nil {
+			cells = fmt.Sprintf(",classes=%d", len(op.Cells.A))
+		}
+		return fmt.Sprintf("IzhikevichStep{scheme=%d,dt=%g,peak=%g,cond=%v,decay=%g%s}", int(op.Scheme), op.DtMs, op.VPeak, op.CondE, op.CondDecay, cells)
 	}
 	return fmt.Sprintf("IzhikevichStep{scheme=%d,dt=%g,peak=%g}", int(op.Scheme), op.DtMs, op.VPeak)
 }
@@ -182,12 +296,15 @@ func (op IzhikevichStep) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.N
 }
 
 func (op IzhikevichStep) names() []string {
-	names := izhNames[:7]
+	names := append([]string(nil), izhNames[:7]...)
+	if op.Cells != nil {
+		names = names[:3]
+	}
 	if op.Input {
-		names = izhNames[:8]
+		names = append(names, "i")
 	}
 	if len(op.CondE) > 0 {
-		names = append(names[:len(names):len(names)], "h")
+		names = append(names, "h")
 	}
 	return names
 }
@@ -222,12 +339,30 @@ func (op IzhikevichStep) size(inputs []gorgonia.DimSizer) (int, error) {
 
 // CheckChildren checks the children's count, dtypes and shapes before the node is built.
 func (op IzhikevichStep) CheckChildren(children []*gorgonia.Node) error {
-	return checkStepChildren(op, children)
+	if err := checkStepChildren(op, children); err != nil {
+		return err
+	}
+	return op.checkCells(children[0].Shape().TotalSize())
+}
+
+// checkCells checks that Cells, when set, has a class per neuron.
+func (op IzhikevichStep) checkCells(n int) error {
+	if op.Cells == nil {
+		return nil
+	}
+	if err := op.Cells.validate(n); err != nil {
+		return fmt.Errorf("ops: %v: %w", op, err)
+	}
+	return nil
 }
 
 // check validates the op, the inputs and the output (nil: allocate one).
 func (op IzhikevichStep) check(out gorgonia.Value, inputs []gorgonia.Value) ([]floatView, floatView, error) {
-	return checkStep(op, out, inputs)
+	x, o, err := checkStep(op, out, inputs)
+	if err != nil {
+		return nil, floatView{}, err
+	}
+	return x, o, op.checkCells(x[0].len())
 }
 
 func (op IzhikevichStep) do(prealloc gorgonia.Value, inputs []gorgonia.Value) (gorgonia.Value, error) {
@@ -246,15 +381,14 @@ func (op IzhikevichStep) do(prealloc gorgonia.Value, inputs []gorgonia.Value) (g
 }
 
 func (op IzhikevichStep) run(x []floatView, o floatView) {
-	cond := len(op.CondE) > 0
+	if len(op.CondE) > 0 {
+		runCond(op, x, o)
+		return
+	}
 	if o.dt == tensor.Float32 {
 		var in []float32
 		if op.Input {
 			in = x[7].f32
-		}
-		if cond {
-			courseCond(op, x[0].f32, x[1].f32, x[2].f32, x[3].f32, x[4].f32, x[5].f32, x[6].f32, in, x[len(x)-1].f32, o.f32)
-			return
 		}
 		izhLoop(op, x[0].f32, x[1].f32, x[2].f32, x[3].f32, x[4].f32, x[5].f32, x[6].f32, in, o.f32)
 		return
@@ -263,11 +397,29 @@ func (op IzhikevichStep) run(x []floatView, o floatView) {
 	if op.Input {
 		in = x[7].f64
 	}
-	if cond {
-		courseCond(op, x[0].f64, x[1].f64, x[2].f64, x[3].f64, x[4].f64, x[5].f64, x[6].f64, in, x[len(x)-1].f64, o.f64)
+	izhLoop(op, x[0].f64, x[1].f64, x[2].f64, x[3].f64, x[4].f64, x[5].f64, x[6].f64, in, o.f64)
+}
+
+// runCond runs the step with CondE: the inputs are (v, u, fired), then
+// (a, b, c, d) unless Cells, then i with Input, then h.
+func runCond(op IzhikevichStep, x []floatView, o floatView) {
+	if o.dt == tensor.Float32 {
+		runCondT(op, x, o, func(v floatView) []float32 { return v.f32 })
 		return
 	}
-	izhLoop(op, x[0].f64, x[1].f64, x[2].f64, x[3].f64, x[4].f64, x[5].f64, x[6].f64, in, o.f64)
+	runCondT(op, x, o, func(v floatView) []float64 { return v.f64 })
+}
+
+func runCondT[T float32 | float64](op IzhikevichStep, x []floatView, o floatView, data func(floatView) []T) {
+	var a, b, c, d, ext []T
+	i := 3
+	if op.Cells == nil {
+		a, b, c, d, i = data(x[3]), data(x[4]), data(x[5]), data(x[6]), 7
+	}
+	if op.Input {
+		ext, i = data(x[i]), i+1
+	}
+	courseCond(op, data(x[0]), data(x[1]), data(x[2]), a, b, c, d, ext, data(x[i]), data(o))
 }
 
 // courseCond is the course scheme with the standard u equation and the
@@ -289,17 +441,34 @@ func courseCond[T float32 | float64](op IzhikevichStep, v, u, f, a, b, c, d, in,
 		es[k] = T(x)
 	}
 	vo, uo, fo, ho := out[:n], out[n:2*n], out[2*n:3*n], out[3*n:(3+K)*n]
-	u, f, a, b, c, d, h = u[:n], f[:n], a[:n], b[:n], c[:n], d[:n], h[:K*n]
+	u, f, h = u[:n], f[:n], h[:K*n]
+	cells := op.Cells
+	var cls []uint8
+	if cells != nil {
+		cls = cells.Class[:n]
+	} else {
+		a, b, c, d = a[:n], b[:n], c[:n], d[:n]
+	}
+	// prm returns neuron j's (a, b, c, d), rounded to T as the graph's
+	// params are.
+	prm := func(j int) (T, T, T, T) {
+		if cls != nil {
+			k := cls[j]
+			return T(cells.A[k]), T(cells.B[k]), T(cells.C[k]), T(cells.D[k])
+		}
+		return a[j], b[j], c[j], d[j]
+	}
 	k2, k1, k0, dt := T(op.K2), T(op.K1), T(op.K0), T(op.DtMs)
 	peak, th, decay := T(op.VPeak), op.VPeak, T(op.CondDecay)
 	if in != nil {
 		in = in[:n]
 	}
 	step := func(j int, vj, uj, I T) {
+		aj, bj, _, _ := prm(j)
 		t := T(k2*vj) + k1
 		dv := ((T(t*vj) + k0) - uj) + I
 		vE := vj + T(dt*dv)
-		uo[j] = uj + T(dt*T(a[j]*(T(b[j]*vj)-uj)))
+		uo[j] = uj + T(dt*T(aj*(T(bj*vj)-uj)))
 		if float64(vE) >= th {
 			fo[j], vo[j] = 1, peak
 		} else {
@@ -307,14 +476,26 @@ func courseCond[T float32 | float64](op IzhikevichStep, v, u, f, a, b, c, d, in,
 		}
 	}
 	reset := func(j int, uj T) {
-		uo[j] = uj + d[j]
-		if float64(c[j]) >= th {
+		_, _, cj, dj := prm(j)
+		uo[j] = uj + dj
+		if float64(cj) >= th {
 			fo[j], vo[j] = 1, peak
 		} else {
-			fo[j], vo[j] = 0, c[j]
+			fo[j], vo[j] = 0, cj
 		}
 	}
 	switch {
+	case K == 2 && in == nil && cells != nil:
+		// The course network's case with its classes: courseCondCells.
+		k := &izhK[T]{k2: k2, k1: k1, k0: k0, dt: dt, peak: peak, th: th}
+		t64, t32 := cells.tables()
+		switch any(v).(type) {
+		case []float32:
+			courseCondCells(k, any(t32).([][4]T), cells.Class, es[0], es[1], decay, v, u, f, h, vo, uo, fo, ho)
+		default:
+			courseCondCells(k, any(t64).([][4]T), cells.Class, es[0], es[1], decay, v, u, f, h, vo, uo, fo, ho)
+		}
+		return
 	case K == 2 && in == nil:
 		// The course network's case (excitatory and inhibitory synapses,
 		// no other input), written out so that the compiler keeps it in
@@ -519,6 +700,39 @@ func courseLoop[T float32 | float64](k *izhK[T], v, u, f, a, b, c, d, in, vo, uo
 			uE = uj + T(dt*T(a[j]*(T(b[j]*vj)-uj)))
 		}
 		uo[j] = uE
+		if float64(vE) >= th {
+			fo[j], vo[j] = 1, peak
+		} else {
+			fo[j], vo[j] = 0, vE
+		}
+	}
+}
+
+// courseCondCells is courseCond's loop for two conductance classes, no
+// other input and the parameters by class (the course's recurrent
+// network): the same operations in the same order, one class byte per
+// neuron read instead of four parameters.
+func courseCondCells[T float32 | float64](k *izhK[T], tab [][4]T, cls []uint8, e0, e1, decay T, v, u, f, h, vo, uo, fo, ho []T) {
+	n := len(v)
+	cls = cls[:n]
+	u, f, vo, uo, fo = u[:n], f[:n], vo[:n], uo[:n], fo[:n]
+	h0, h1, ho0, ho1 := h[:n], h[n:2*n], ho[:n], ho[n:2*n]
+	k2, k1, k0, dt, peak, th := k.k2, k.k1, k.k0, k.dt, k.peak, k.th
+	for j := 0; j < n; j++ {
+		vj, uj := v[j], u[j]
+		g0, g1 := h0[j], h1[j]
+		ho0[j], ho1[j] = decay*g0, decay*g1
+		p := &tab[cls[j]]
+		var vE T
+		if f[j] != 0 {
+			vE, uo[j] = p[2], uj+p[3]
+		} else {
+			I := (T(e0*g0) + T(e1*g1)) - T((g0+g1)*vj)
+			t := T(k2*vj) + k1
+			dv := ((T(t*vj) + k0) - uj) + I
+			vE = vj + T(dt*dv)
+			uo[j] = uj + T(dt*T(p[0]*(T(p[1]*vj)-uj)))
+		}
 		if float64(vE) >= th {
 			fo[j], vo[j] = 1, peak
 		} else {

@@ -817,8 +817,10 @@ func (s *Session) Param(name string) ([]float64, error) {
 // next Run, Step or Steps uses the new value on either executor. Only
 // graph params (Builder.Param) can be set; a parameter that a model bakes
 // into an op's fields (a fused engine's per-neuron constants) is not a
-// graph param. A wrong number of values wraps ErrShape and changes nothing;
-// a closed session returns ErrClosed.
+// graph param, and a param that no node reads (as when a fused op holds
+// the values as constants) is refused with an error that says so. A wrong
+// number of values wraps ErrShape and changes nothing; a closed session
+// returns ErrClosed.
 func (s *Session) SetParam(name string, values []float64) error {
 	sl, err := s.slot(name)
 	if err != nil {
@@ -829,6 +831,9 @@ func (s *Session) SetParam(name string, values []float64) error {
 	}
 	if s.closed {
 		return ErrClosed
+	}
+	if s.g.ExprGraph().To(sl.node.ID()).Len() == 0 {
+		return fmt.Errorf("session: param %q is read by no node of the graph, so setting it would change nothing (a fused op may hold its value as a constant: build the fine-grained graph, network.Fine, to change it)", name)
 	}
 	return sl.set(values)
 }

@@ -601,7 +601,11 @@ func (p *Population) FusedStep(b *graph.Builder, s State, i *graph.Node) (State,
 
 // FusedCondStep is FusedStep with the current and decay of event-driven
 // conductance synapses inside the population's op (ops.IzhikevichStep
-// with CondE): h holds each neuron's conductances [K·n], class-major,
+// with CondE). A population of at most 256 distinct cells passes its
+// parameters to the op by class (ops.IzhikevichCells): the op then reads
+// Config.Cells as constants, not the params "a", "b", "c", "d" (which a
+// session refuses to set, as nothing reads them). h holds each neuron's
+// conductances [K·n], class-major,
 // after this step's spikes (ops.Deliver's output), e the K reversal
 // potentials (mV) and decay 1 − dt/τ_g. It returns the next state and the
 // decayed conductances. The current Σ_k e_k h_k − (Σ_k h_k) v, with v at
@@ -626,6 +630,11 @@ func (p *Population) FusedCondStep(b *graph.Builder, s State, i, h *graph.Node, 
 	op.CondE, op.CondDecay = append([]float64(nil), e...), decay
 	n := p.Cells.Len()
 	in := []*graph.Node{s.V, s.U, s.Fired, p.a, p.b, p.c, p.d}
+	// At most 256 distinct cells (the course has two) go into the op by
+	// class: a byte per neuron instead of four params to read each step.
+	if cells, ok := ops.CellsOf(p.Cells.A, p.Cells.B, p.Cells.C, p.Cells.D); ok {
+		op.Cells, in = cells, in[:3]
+	}
 	if i != nil {
 		in = append(in, i)
 	}

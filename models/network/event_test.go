@@ -495,3 +495,33 @@ func TestDeliverRunsInPlace(t *testing.T) {
 		t.Fatal("no step with spikes: Run was never checked")
 	}
 }
+
+// TestFusedCellsRefuseSetParam: the fused recurrent network's population
+// op holds its cells' (a, b, c, d) by class, so its params "net/a"... are
+// read by no node, and setting one is an error that says why, not a change
+// that does nothing; on the fine-grained graph the same call works.
+func TestFusedCellsRefuseSetParam(t *testing.T) {
+	for _, e := range []network.Engine{network.Fused, network.Fine} {
+		net, err := network.New(network.Recurrent, network.Options{Seed: 1, N: 200, Engine: e, Propagation: network.Event})
+		if e == network.Fine {
+			net, err = network.New(network.Recurrent, network.Options{Seed: 1, N: 200, Engine: e})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := session.New(net.Graph)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.SetParam("net/a", []float64{0.03})
+		if e == network.Fused {
+			if err == nil || !strings.Contains(err.Error(), "read by no node") {
+				t.Fatalf("fused: SetParam(net/a) = %v, want an error saying no node reads it", err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("fine: SetParam(net/a) = %v", err)
+		}
+	}
+}
