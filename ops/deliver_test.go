@@ -266,10 +266,20 @@ func BenchmarkCondStep(b *testing.B) {
 		cond := izh
 		cond.CondE, cond.CondDecay = []float64{0, -85}, 0.95
 		kz := mustKernel(b, cond, out, x[2], x[3], x[4], x[5], x[6], x[7], x[8], hp)
-		b.ReportAllocs()
-		for b.Loop() {
-			kd()
-			kz()
+		cells := cond
+		cells.Cells, _ = CellsOf(prm[0], prm[1], prm[2], prm[3])
+		kc := mustKernel(b, cells, vals64(make([]float64, 5*n))[0], x[2], x[3], x[4], hp)
+		for _, c := range []struct {
+			name string
+			k    func() error
+		}{{"params", kz}, {"cells", kc}} {
+			b.Run(c.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					kd()
+					c.k()
+				}
+			})
 		}
 	})
 }
