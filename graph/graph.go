@@ -80,6 +80,8 @@ type Graph struct {
 	step     *Node
 	compiled bool
 	err      error
+
+	allowUnstable bool
 }
 
 // Option configures a new Graph.

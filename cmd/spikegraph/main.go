@@ -195,7 +195,11 @@ func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(form
 func report(stderr io.Writer, cmd string, err error) int {
 	var oe *network.OptionError
 	if errors.As(err, &oe) {
-		fmt.Fprintf(stderr, "spikegraph %s: %s: %v\n", cmd, flagName(oe.Option), oe.Err)
+		hint := ""
+		if ue := (*network.UnstableError)(nil); errors.As(oe.Err, &ue) {
+			hint = " (--allow-unstable runs it anyway)"
+		}
+		fmt.Fprintf(stderr, "spikegraph %s: %s: %v%s\n", cmd, flagName(oe.Option), oe.Err, hint)
 		return exitUsage
 	}
 	fmt.Fprintf(stderr, "spikegraph %s: %v\n", cmd, err)

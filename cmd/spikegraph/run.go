@@ -56,6 +56,8 @@ func runFlagsHelp() string {
   --engine E        fused (default: one op per population and projection) or
                     fine (gorgonia primitives, the graph to inspect); both
                     compute the same values
+  --allow-unstable  run a --dt beyond the models' stability bound (below;
+                    the README derives each bound) instead of refusing it
 
 ` + scenarioRules()
 }
@@ -75,6 +77,9 @@ func scenarioRules() string {
 			dt += " only"
 		case s.TauMs > 0:
 			dt += fmt.Sprintf(", below tau_g = %g ms", s.TauMs)
+		}
+		if !s.FixedDt {
+			dt += fmt.Sprintf(", stable to %g ms", s.MaxStableDtMs())
 		}
 		if s.Notebook {
 			dt += "; --notebook"
@@ -122,6 +127,7 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	maxMemory := fs.String("max-memory", "", "")
 	pRec := fs.Float64("p-rec", 0, "")
 	engine := fs.String("engine", "fused", "")
+	allowUnstable := fs.Bool("allow-unstable", false, "")
 	pos, set, err := parseFlags(fs, args)
 	if err != nil {
 		return nil, err
@@ -162,7 +168,7 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	if set["p-rec"] && *pRec == 0 {
 		return nil, &network.OptionError{Option: "p-rec", Err: errors.New("0 (leave --p-rec out for the course's 0.1)")}
 	}
-	o := network.Options{Seed: *seed, N: *n, DtMs: *dt, Notebook: *notebook, PRec: *pRec}
+	o := network.Options{Seed: *seed, N: *n, DtMs: *dt, Notebook: *notebook, PRec: *pRec, AllowUnstable: *allowUnstable}
 	if o.Dtype, err = network.ParseDtype(dtName); err != nil {
 		return nil, err
 	}

@@ -37,6 +37,12 @@ type Spec struct {
 	// Engine is the graph made of a step: Fused (the zero value) to
 	// simulate, Fine to differentiate or inspect node by node.
 	Engine Engine
+	// AllowUnstable lets components run with a DtMs beyond their
+	// documented stability bound (izhikevich.MaxStableDtMs,
+	// synapse.MaxStableDtMs, lif.Config.MaxStableDtMs); without it Build
+	// refuses such a step with an *OptionError wrapping a
+	// *graph.UnstableError.
+	AllowUnstable bool
 
 	Populations []Population
 	Sources     []Source
@@ -339,7 +345,11 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 	if s.Dtype == (tensor.Dtype{}) {
 		s.Dtype = tensor.Float64
 	}
-	g, err := graph.New(graph.WithDtype(s.Dtype))
+	gopts := []graph.Option{graph.WithDtype(s.Dtype)}
+	if s.AllowUnstable {
+		gopts = append(gopts, graph.WithAllowUnstable())
+	}
+	g, err := graph.New(gopts...)
 	if err != nil {
 		return nil, wrapOption("Dtype", err)
 	}
