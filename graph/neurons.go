@@ -24,4 +24,8 @@ type Neurons struct {
 	// has none. A composer calls one of Advance and Fused, once: Advance
 	// for a graph to differentiate, Fused to simulate.
 	Fused func(input *Node) error
+	// VRange is V's documented physical range, which a run's guard checks
+	// after every step (package sim's WithGuard); the zero value means
+	// none beyond finiteness.
+	VRange Range
 }

@@ -47,6 +47,10 @@ func (g *Graph) AllowsUnstable() bool { return g != nil && g.allowUnstable }
 // finite.
 type Range struct{ Min, Max float64 }
 
+// Bounded reports whether r is not the zero Range (the zero value means
+// "no range given").
+func (r Range) Bounded() bool { return r != Range{} }
+
 // Finite is the range of a state with no bound but finiteness.
 func Finite() Range { return Range{Min: math.Inf(-1), Max: math.Inf(1)} }
 

@@ -27,6 +27,7 @@ type config struct {
 	traceSinks    map[string]TraceSink
 	spikeCapacity *int
 	session       []session.Option
+	guard         bool
 	err           error
 }
 
@@ -233,7 +234,7 @@ func Run(ctx context.Context, net *network.Network, steps int, opts ...Option) (
 	if err != nil {
 		return nil, err
 	}
-	res, err := run(ctx, target{graph: net.Graph, feeder: net.Feeder, dtMs: net.Spec.DtMs, pops: net.Populations, monitors: net.Monitors}, steps, c)
+	res, err := run(ctx, target{graph: net.Graph, feeder: net.Feeder, dtMs: net.Spec.DtMs, pops: net.Populations, monitors: net.Monitors, ranges: net.Ranges}, steps, c)
 	if err != nil {
 		return res, fmt.Errorf("sim: %w", err)
 	}
@@ -247,6 +248,7 @@ type target struct {
 	dtMs     float64
 	pops     []network.BuiltPopulation
 	monitors []network.BuiltMonitor
+	ranges   map[string]graph.Range // states' physical ranges, for the guard
 }
 
 // defaultSpikeCapacity is the CLI's old guess: 50 Hz per neuron, at most
@@ -266,15 +268,28 @@ func run(ctx context.Context, t target, steps int, c *config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := session.New(t.graph, c.session...)
+	opts := c.session
+	var gd *guard
+	if c.guard {
+		gd = newGuard(t.ranges, t.dtMs)
+		opts = append(opts[:len(opts):len(opts)], session.WithStateCheck(gd.check))
+	}
+	s, err := session.New(t.graph, opts...)
 	if err != nil {
 		return nil, err
+	}
+	if gd != nil {
+		gd.s = s
 	}
 	defer s.Close()
 	start := time.Now()
 	err = s.Steps(ctx, steps, t.feeder, r.recs...)
 	wall := time.Since(start)
-	return r.result(s.Sample(), wall), err
+	last := s.Sample()
+	if de := (*DivergedError)(nil); errors.As(err, &de) {
+		last = de.Sample - 1 // the state holds the diverged sample, which nothing recorded
+	}
+	return r.result(last, wall), err
 }
 
 // recording is a run's recorders and the Result they fill.

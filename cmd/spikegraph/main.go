@@ -53,6 +53,7 @@ import (
 	"time"
 
 	"github.com/spikegraph/spikegraph/models/network"
+	"github.com/spikegraph/spikegraph/sim"
 )
 
 // Exit statuses. Go's runtime takes 2 for a fatal error, so usage errors
@@ -201,6 +202,9 @@ func report(stderr io.Writer, cmd string, err error) int {
 		}
 		fmt.Fprintf(stderr, "spikegraph %s: %s: %v%s\n", cmd, flagName(oe.Option), oe.Err, hint)
 		return exitUsage
+	}
+	if de := (*sim.DivergedError)(nil); errors.As(err, &de) {
+		err = de // the guard's message says it all
 	}
 	fmt.Fprintf(stderr, "spikegraph %s: %v\n", cmd, err)
 	var u *usageError

@@ -24,6 +24,7 @@ import (
 // passed the scenario table's rules.
 type runConfig struct {
 	plan    sim.Plan
+	guard   bool   // --guard (or --allow-unstable): check the states after every step
 	memory  int64  // --max-memory in bytes; 0: the machine's limit
 	out     string // the parent of the run folders
 	name    string // the run folder's name; "" for a time stamp
@@ -57,7 +58,13 @@ func runFlagsHelp() string {
                     fine (gorgonia primitives, the graph to inspect); both
                     compute the same values
   --allow-unstable  run a --dt beyond the models' stability bound (below;
-                    the README derives each bound) instead of refusing it
+                    the README derives each bound) instead of refusing it;
+                    turns --guard on (unless --guard=false)
+  --guard           after every step, stop the run when a state is not
+                    finite or leaves its physical range (e.g. v below
+                    -150 mV): exit 1, status "diverged", the error names
+                    the state, step, time and neuron (off by default: it
+                    costs more than 5 % of a step, see README)
 
 ` + scenarioRules()
 }
@@ -128,6 +135,7 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	pRec := fs.Float64("p-rec", 0, "")
 	engine := fs.String("engine", "fused", "")
 	allowUnstable := fs.Bool("allow-unstable", false, "")
+	guard := fs.Bool("guard", false, "")
 	pos, set, err := parseFlags(fs, args)
 	if err != nil {
 		return nil, err
@@ -191,7 +199,13 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	if cmd == "graph" && *format != "names" && *format != "dot" {
 		return nil, usagef("--format: unknown %q (want names or dot)", *format)
 	}
-	c := &runConfig{plan: plan, memory: memory, out: *out, name: *name, format: *format,
+	if cmd == "graph" && set["guard"] {
+		return nil, usagef("--guard: applies to the run command only")
+	}
+	if !set["guard"] {
+		*guard = *allowUnstable // --allow-unstable runs guarded unless --guard=false
+	}
+	c := &runConfig{plan: plan, memory: memory, guard: *guard, out: *out, name: *name, format: *format,
 		command: strings.Join(append([]string{"spikegraph", cmd}, args...), " ")}
 	if c.out == "" {
 		c.out = filepath.Join("out", plan.Scenario.Name)
@@ -266,7 +280,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if c.plan.Options.Notebook {
 		sum.Semantics = "notebook"
 	}
-	err = simulate(ctx, stderr, c.plan, od, sum)
+	err = simulate(ctx, stderr, c, od, sum)
 	status := statusOf(err)
 	if err != nil {
 		sum.Error = err.Error()
@@ -391,7 +405,8 @@ func parseBytes(s string) (int64, error) {
 // fills sum with what it knows, also when it stops early: the data
 // written so far stay valid (spikes.csv to its last spike, v.npy with the
 // samples taken).
-func simulate(ctx context.Context, stderr io.Writer, p sim.Plan, od *outdir.Run, sum *summary) error {
+func simulate(ctx context.Context, stderr io.Writer, c *runConfig, od *outdir.Run, sum *summary) error {
+	p := c.plan
 	phase(ctx, "build")
 	net, err := p.BuildContext(ctx)
 	if err != nil {
@@ -404,6 +419,9 @@ func simulate(ctx context.Context, stderr io.Writer, p sim.Plan, od *outdir.Run,
 	show, clearLine := progress(stderr, "steps")
 	if show != nil {
 		opts = append(opts, sim.WithProgress(show))
+	}
+	if c.guard {
+		opts = append(opts, sim.WithGuard())
 	}
 	phase(ctx, "simulate")
 	res, err := sim.Run(ctx, net.Network, p.Steps, opts...)
@@ -558,6 +576,8 @@ func statusOf(err error) string {
 		return outdir.StatusComplete
 	case errors.Is(err, context.Canceled):
 		return outdir.StatusInterrupted
+	case errors.As(err, new(*sim.DivergedError)):
+		return outdir.StatusDiverged
 	}
 	return outdir.StatusFailed
 }

@@ -272,6 +272,12 @@ type Network struct {
 	Sources     []BuiltSource
 	Projections []BuiltProjection
 	Monitors    []BuiltMonitor
+	// Ranges are the documented physical ranges of states, by name: each
+	// population's V where its model documents one (graph.Neurons.VRange),
+	// its spikes in [0, 1], and conductances (a synapse group's g, an
+	// event group's h) >= 0. A run's guard (package sim's WithGuard) checks
+	// them, and that every state is finite, after every step.
+	Ranges map[string]graph.Range
 }
 
 // BuiltPopulation says where a population's nodes are.
@@ -359,7 +365,7 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 	if err := s.checkNames(); err != nil {
 		return nil, err
 	}
-	net = &Network{Spec: s, Graph: g}
+	net = &Network{Spec: s, Graph: g, Ranges: map[string]graph.Range{}}
 	c := clock{dtMs: s.DtMs, seed: s.Seed, g: g}
 
 	// 1. Populations: states at sample k.
@@ -390,6 +396,10 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 		bp := BuiltPopulation{Name: p.Name, N: n, Inh: p.Inh}
 		bp.V, _ = g.NameOf(cells.V)
 		bp.Fired, _ = g.NameOf(cells.Fired)
+		if cells.VRange.Bounded() {
+			net.Ranges[bp.V] = cells.VRange
+		}
+		net.Ranges[bp.Fired] = graph.Range{Min: 0, Max: 1}
 		for _, x := range p.Inh {
 			if x {
 				bp.NInh++
@@ -502,7 +512,7 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 			if sh := spikes.Shape(); len(sh) == 2 {
 				cfg.Batch = sh[0] // batched presynaptic spikes: a conductance per batch row
 			}
-			if err := cfg.Validate(); err != nil {
+			if err := graph.PassUnstable(b, cfg.Validate()); err != nil {
 				return nil, wrapOption(field+".Synapse", err)
 			}
 			if prop == Event {
@@ -515,6 +525,9 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 					return nil, wrapOption(field, err)
 				}
 				b.SetNext(eg.H, hNext)
+				if name, ok := g.NameOf(eg.H); ok {
+					net.Ranges[name] = graph.Range{Min: 0, Max: math.Inf(1)}
+				}
 				current, bp.Conductance = i, &cfg
 				break
 			}
@@ -531,6 +544,9 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 				return nil, wrapOption(field, err)
 			}
 			b.SetNext(grp.G, gNext)
+			if name, ok := g.NameOf(grp.G); ok {
+				net.Ranges[name] = graph.Range{Min: 0, Max: math.Inf(1)}
+			}
 			current, bp.Conductance = i, &cfg
 		case CurrentPulse:
 			if prop == Event {
