@@ -28,6 +28,7 @@ type config struct {
 	spikeCapacity *int
 	session       []session.Option
 	guard         bool
+	watches       []watch
 	err           error
 }
 
@@ -267,6 +268,12 @@ func run(ctx context.Context, t target, steps int, c *config) (*Result, error) {
 	r, err := newRecording(t, steps, c)
 	if err != nil {
 		return nil, err
+	}
+	for _, w := range c.watches {
+		if _, err := NodeShape(t.graph, w.name); err != nil {
+			return nil, err
+		}
+		r.recs = append(r.recs, w.rec)
 	}
 	opts := c.session
 	var gd *guard

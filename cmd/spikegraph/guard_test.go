@@ -76,8 +76,15 @@ func TestGuardDiverged(t *testing.T) {
 	}
 }
 
-// readV reads a v.npy of one column.
+// readV reads the values of a v.npy.
 func readV(t *testing.T, path string) []float64 {
+	t.Helper()
+	_, v := readNPYFile(t, path)
+	return v
+}
+
+// readNPYFile reads a float64 .npy file's shape and values.
+func readNPYFile(t *testing.T, path string) ([]int, []float64) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -88,5 +95,5 @@ func readV(t *testing.T, path string) []float64 {
 	if err := v.ReadNpy(f); err != nil {
 		t.Fatal(err)
 	}
-	return v.Data().([]float64)
+	return v.Shape(), v.Data().([]float64)
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -24,12 +25,14 @@ import (
 // passed the scenario table's rules.
 type runConfig struct {
 	plan    sim.Plan
-	guard   bool   // --guard (or --allow-unstable): check the states after every step
-	memory  int64  // --max-memory in bytes; 0: the machine's limit
-	out     string // the parent of the run folders
-	name    string // the run folder's name; "" for a time stamp
-	format  string // graph only
-	command string // the command line, for summary.json
+	guard   bool     // --guard (or --allow-unstable): check the states after every step
+	watch   []string // --watch: node names, in order
+	every   int      // --every in steps (1 without it)
+	memory  int64    // --max-memory in bytes; 0: the machine's limit
+	out     string   // the parent of the run folders
+	name    string   // the run folder's name; "" for a time stamp
+	format  string   // graph only
+	command string   // the command line, for summary.json
 }
 
 // runFlagsHelp is the flags part of `run -h` and `graph -h`; the rules of
@@ -60,6 +63,15 @@ func runFlagsHelp() string {
   --allow-unstable  run a --dt beyond the models' stability bound (below;
                     the README derives each bound) instead of refusing it;
                     turns --guard on (unless --guard=false)
+  --watch N[,N...]  record the named nodes (any name of "spikegraph graph
+                    SCENARIO": states, next values, inputs, outputs such as
+                    syn_rec/I) into watch/<file>.npy, [records, shape...],
+                    where '/' becomes "__", ':' becomes "--" and a '_'
+                    before '_', '/' or ':' becomes "_-" (net/v:next ->
+                    watch/net__v--next.npy); streamed to disk
+  --every MS        with --watch: record every MS ms, a whole number of
+                    steps (default every step); record k is after step
+                    k*MS/dt
   --guard           after every step, stop the run when a state is not
                     finite or leaves its physical range (e.g. v below
                     -150 mV): exit 1, status "diverged", the error names
@@ -136,6 +148,8 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	engine := fs.String("engine", "fused", "")
 	allowUnstable := fs.Bool("allow-unstable", false, "")
 	guard := fs.Bool("guard", false, "")
+	watchList := fs.String("watch", "", "")
+	everyMs := fs.Float64("every", 0, "")
 	pos, set, err := parseFlags(fs, args)
 	if err != nil {
 		return nil, err
@@ -202,15 +216,87 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	if cmd == "graph" && set["guard"] {
 		return nil, usagef("--guard: applies to the run command only")
 	}
+	if cmd == "graph" && (set["watch"] || set["every"]) {
+		return nil, usagef("--watch and --every: apply to the run command only")
+	}
+	watch, every, err := parseWatch(*watchList, set["watch"], *everyMs, set["every"], plan)
+	if err != nil {
+		return nil, err
+	}
 	if !set["guard"] {
 		*guard = *allowUnstable // --allow-unstable runs guarded unless --guard=false
 	}
-	c := &runConfig{plan: plan, memory: memory, guard: *guard, out: *out, name: *name, format: *format,
+	c := &runConfig{plan: plan, memory: memory, guard: *guard, watch: watch, every: every, out: *out, name: *name, format: *format,
 		command: strings.Join(append([]string{"spikegraph", cmd}, args...), " ")}
 	if c.out == "" {
 		c.out = filepath.Join("out", plan.Scenario.Name)
 	}
 	return c, nil
+}
+
+// parseWatch checks --watch (comma-separated node names, each once; the
+// graph checks that they exist once it is built) and --every (a whole
+// number of steps, at most the run) and returns the names and the steps
+// between records.
+func parseWatch(list string, listSet bool, everyMs float64, everySet bool, p sim.Plan) ([]string, int, error) {
+	if everySet && !listSet {
+		return nil, 0, usagef("--every: applies with --watch only")
+	}
+	if !listSet {
+		return nil, 1, nil
+	}
+	var names []string
+	for _, n := range strings.Split(list, ",") {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			return nil, 0, usagef("--watch: an empty name in %q (want NAME[,NAME...])", list)
+		}
+		if slices.Contains(names, n) {
+			return nil, 0, usagef("--watch: %q given twice", n)
+		}
+		names = append(names, n)
+	}
+	every := 1
+	if everySet {
+		k, err := network.Steps(everyMs, p.Options.DtMs)
+		if err != nil {
+			return nil, 0, usagef("--every: %v ms must be a whole number of steps of dt = %v ms, at least one", everyMs, p.Options.DtMs)
+		}
+		if k > p.Steps {
+			return nil, 0, usagef("--every: %v ms is longer than the run (%v ms)", everyMs, p.DurationMs)
+		}
+		every = k
+	}
+	return names, every, nil
+}
+
+// watchFile is the file of the watched node name in the run's folder:
+// "watch/" + name + ".npy" with '/' written "__", ':' written "--" and a
+// '_' that comes before '_', '/' or ':' written "_-". Node names hold
+// letters, digits, '_', '.', '/' and ':' only, so the file names are
+// plain, and one to one with the names: reading left to right, "__" is
+// '/', "_-" is '_', any other '_' is '_', and "--" is ':'
+// (net/v:next -> watch/net__v--next.npy, syn_in/I -> watch/syn_in__I.npy).
+func watchFile(name string) string {
+	var b strings.Builder
+	b.WriteString("watch/")
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; c {
+		case '/':
+			b.WriteString("__")
+		case ':':
+			b.WriteString("--")
+		case '_':
+			b.WriteByte('_')
+			if i+1 < len(name) && strings.IndexByte("_/:", name[i+1]) >= 0 {
+				b.WriteByte('-')
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteString(".npy")
+	return b.String()
 }
 
 // summary is summary.json (outdir.Finish adds "status" first). The keys
@@ -416,6 +502,12 @@ func simulate(ctx context.Context, stderr io.Writer, c *runConfig, od *outdir.Ru
 	if err != nil {
 		return err
 	}
+	wopts, err := st.openWatches(ctx, od, c, net)
+	if err != nil {
+		_ = st.finish()
+		return err
+	}
+	opts = append(opts, wopts...)
 	show, clearLine := progress(stderr, "steps")
 	if show != nil {
 		opts = append(opts, sim.WithProgress(show))
@@ -446,7 +538,52 @@ type streams struct {
 	spikes      *sim.CSVSpikeSink
 	v           *sim.NPYTraceSink
 	rate        *sim.RateSink // scenarios whose rhythm matters
+	watchF      []*os.File    // --watch: watch/<file>.npy
+	watch       []*sim.NPYTraceSink
 	finished    bool
+}
+
+// openWatches creates the file of each --watch node (see watchFile) and
+// returns the options that stream the nodes into them. A name the graph
+// does not hold is a usage error naming the closest names, or the engine
+// that has it; so is a watch whose files would not fit on the disk.
+func (st *streams) openWatches(ctx context.Context, od *outdir.Run, c *runConfig, net *network.Net) ([]sim.Option, error) {
+	rows := c.plan.Steps / c.every
+	var need int64
+	shapes := make([][]int, len(c.watch))
+	for i, name := range c.watch {
+		shape, err := c.plan.WatchShape(ctx, net, name)
+		if err != nil {
+			if errors.Is(err, sim.ErrUnknownNode) {
+				return nil, usagef("--watch: %v", err)
+			}
+			return nil, err
+		}
+		size := int64(1)
+		for _, d := range shape {
+			size *= int64(d)
+		}
+		need += 8 * size * int64(rows)
+		shapes[i] = shape
+	}
+	if free, err := freeBytes(od.Dir()); err == nil && need > free {
+		return nil, usagef("--watch: the watched nodes need about %s, the file system of %s has %s free (use --every)", sim.FormatBytes(need), od.Dir(), sim.FormatBytes(free))
+	}
+	var opts []sim.Option
+	for i, name := range c.watch {
+		f, err := od.Create(watchFile(name))
+		if err != nil {
+			return nil, err
+		}
+		st.watchF = append(st.watchF, f)
+		sink, err := sim.NewNPYArraySink(f, shapes[i], rows, c.every)
+		if err != nil {
+			return nil, err
+		}
+		st.watch = append(st.watch, sink)
+		opts = append(opts, sim.WithWatch(name, c.every, sink))
+	}
+	return opts, nil
 }
 
 // openStreams creates spikes.csv and v.npy in the run's folder and returns
@@ -486,13 +623,18 @@ func (st *streams) finish() error {
 	if e := st.v.Finish(); err == nil {
 		err = e
 	}
-	for _, f := range []*os.File{st.spikesF, st.vF} {
+	for _, w := range st.watch {
+		if e := w.Finish(); err == nil {
+			err = e
+		}
+	}
+	for _, f := range append([]*os.File{st.spikesF, st.vF}, st.watchF...) {
 		if e := f.Close(); err == nil {
 			err = e
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("writing spikes.csv and v.npy: %w", err)
+		return fmt.Errorf("writing spikes.csv, v.npy and the watches: %w", err)
 	}
 	return nil
 }
