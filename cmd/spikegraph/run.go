@@ -669,7 +669,7 @@ func (st *streams) figures(ctx context.Context, od *outdir.Run, p sim.Plan, net 
 			return err
 		}
 		defer f.Close()
-		tr := plot.Trace{Title: fmt.Sprintf("%s: v of the neuron (seed %d)", p.Scenario.Name, p.Options.Seed)}
+		tr := plot.Trace{Title: fmt.Sprintf("%s: v of the neuron (seed %d)", p.Scenario.Name, p.Options.Seed), Window: stimulusWindow(net)}
 		if err := od.Write("v.png", func(w io.Writer) error { return plot.TracePNGFromNPY(w, f, 0, res.DtMs, tr) }); err != nil {
 			return err
 		}
@@ -680,7 +680,7 @@ func (st *streams) figures(ctx context.Context, od *outdir.Run, p sim.Plan, net 
 		}
 		defer f.Close()
 		r := plot.Raster{Title: fmt.Sprintf("%s: %d neurons, inhibitory (red) and excitatory (black) spikes", p.Scenario.Name, net.N),
-			DurationMs: p.DurationMs, N: net.N, Inh: net.Inh}
+			DurationMs: p.DurationMs, N: net.N, Inh: net.Inh, Window: stimulusWindow(net)}
 		if err := od.Write("raster.png", func(w io.Writer) error { return plot.RasterPNGFromCSV(w, f, r, res.DtMs) }); err != nil {
 			return err
 		}
@@ -698,6 +698,24 @@ func (st *streams) figures(ctx context.Context, od *outdir.Run, p sim.Plan, net 
 	title := fmt.Sprintf("%s: population rate and its spectrum (seed %d)", p.Scenario.Name, p.Options.Seed)
 	sum.Rhythm, err = writeRhythm(od, rh, res, title)
 	return err
+}
+
+// stimulusWindow is the window a scenario's input acts in, labelled with
+// the input, for the figures; nil for a scenario whose input never stops
+// (izhikevich2003's thalamic noise).
+func stimulusWindow(net *network.Net) *plot.Window {
+	w := net.Window
+	if w.StopMs <= w.StartMs {
+		return nil
+	}
+	label := "input"
+	switch {
+	case net.Input != nil && len(net.Rates) > 0:
+		label = fmt.Sprintf("input: %d Poisson trains at %g Hz", net.Input.N, net.Rates[0])
+	case net.Current != 0:
+		label = fmt.Sprintf("input: I = %g", net.Current)
+	}
+	return &plot.Window{StartMs: w.StartMs, EndMs: w.StopMs, Label: label}
 }
 
 // phaseHook, when set (by tests only), runs at the start of each phase of
