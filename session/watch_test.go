@@ -111,3 +111,37 @@ func TestWatchNodeErrors(t *testing.T) {
 		t.Error("an unknown node was watched")
 	}
 }
+
+// nopSink drops what it gets.
+type nopSink struct{}
+
+func (nopSink) Sample(int, []float64) error { return nil }
+
+// TestWatchNodeAllocatesNothing: after Begin, Record allocates nothing, for
+// a state, an output and a scalar, in both dtypes.
+func TestWatchNodeAllocatesNothing(t *testing.T) {
+	for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
+		s, err := session.New(counterGraph(t, dt))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"net/x", "net/double", "net/x:next", "step"} {
+			w, err := session.WatchNode(name, 1, nopSink{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Begin(s, 0, 0); err != nil {
+				t.Fatal(err)
+			}
+			k := 0
+			if a := testing.AllocsPerRun(100, func() {
+				k++
+				if err := w.Record(s, k); err != nil {
+					t.Fatal(err)
+				}
+			}); a != 0 {
+				t.Errorf("%v %s: %v allocations per Record", dt, name, a)
+			}
+		}
+	}
+}

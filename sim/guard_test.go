@@ -169,8 +169,9 @@ func TestGuardFloat32NaN(t *testing.T) {
 	}
 }
 
-// TestGuardQuietOnDefaults: no scenario's default run and no panel of the
-// two figures trips the guard, in float64 and float32.
+// TestGuardQuietOnDefaults: no scenario's default run (course and
+// notebook) and no panel of the two figures trips the guard, in float64
+// and float32.
 func TestGuardQuietOnDefaults(t *testing.T) {
 	t.Parallel()
 	for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
@@ -178,6 +179,12 @@ func TestGuardQuietOnDefaults(t *testing.T) {
 			_, _, err := sim.RunScenario(context.Background(), sc.Name, network.Options{Seed: 1, Dtype: dt}, 1000, sim.WithGuard())
 			if err != nil {
 				t.Errorf("%s (%v): %v", sc.Name, dt, err)
+			}
+			if sc.Notebook {
+				_, _, err := sim.RunScenario(context.Background(), sc.Name, network.Options{Seed: 1, Dtype: dt, Notebook: true}, 1000, sim.WithGuard())
+				if err != nil {
+					t.Errorf("%s --notebook (%v): %v", sc.Name, dt, err)
+				}
 			}
 		}
 		for _, p := range append(figures.Behaviours(), figures.Classes()...) {
