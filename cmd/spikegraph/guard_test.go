@@ -36,7 +36,7 @@ func TestUnstableDtRefused(t *testing.T) {
 // an unguarded run (--guard left off) whose v is below -150 mV.
 func TestGuardDiverged(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	if code, _, stderr := runCLI(t, "run", "single", "--dt", "5", "--allow-unstable", "--out", dir, "--name", "d"); code != exitFailed {
+	if code, _, stderr := runCLI(t, "run", "single", "--dt", "5", "--allow-unstable", "--watch", "net/v", "--out", dir, "--name", "d"); code != exitFailed {
 		t.Fatalf("exit %d, want %d (stderr %q)", code, exitFailed, stderr)
 	} else if want := "spikegraph run: diverged: net/v at step 55 (t = 275 ms): neuron 0 = "; !strings.Contains(stderr, want) {
 		t.Errorf("stderr %q, want %q", stderr, want)
@@ -55,6 +55,16 @@ func TestGuardDiverged(t *testing.T) {
 	for k, x := range v {
 		if !(x >= -150) {
 			t.Errorf("v.npy sample %d = %v, below the range the guard stops at", k, x)
+		}
+	}
+	// The watch keeps its records too: samples 1..54, v.npy's.
+	shape, w := readNPYFile(t, filepath.Join(dir, "d", "watch", "net__v.npy"))
+	if len(shape) != 2 || shape[0] != 54 || len(w) != 54 {
+		t.Fatalf("watch/net__v.npy shape %v, want (54, 1)", shape)
+	}
+	for r, x := range w {
+		if x != v[r+1] {
+			t.Errorf("watch record %d = %v, v.npy sample %d = %v", r, x, r+1, v[r+1])
 		}
 	}
 	// The reference: the same run unguarded reaches below -150 mV first at
