@@ -60,6 +60,12 @@
 // zero Graph or a nil *Builder adds nothing and reports ErrNoGraph; nothing
 // in the package panics on bad input.
 //
+// A model's Validate reports a time step beyond its documented stability
+// bound as an *UnstableError (CheckStableDt); its Declare passes it
+// through PassUnstable, which waives it on a graph made
+// WithAllowUnstable, so each bound is checked in one place. Range is a
+// state's documented physical range (Neurons.VRange).
+//
 // # Concurrency
 //
 // A Graph and its Builders are not safe for concurrent use; build a graph in

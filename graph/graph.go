@@ -83,6 +83,8 @@ type Graph struct {
 	step     *Node
 	compiled bool
 	err      error
+
+	allowUnstable bool
 }
 
 // Option configures a new Graph.

@@ -10,6 +10,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegraph/spikegraph/graph"
+	"github.com/spikegraph/spikegraph/internal/testutil"
 )
 
 func newGraph(t *testing.T, opts ...graph.Option) *graph.Graph {
@@ -31,22 +32,7 @@ func eval(t *testing.T, g *graph.Graph, n *graph.Node) []float64 {
 	if err := m.RunAll(); err != nil {
 		t.Fatal(err)
 	}
-	switch d := v.Data().(type) {
-	case []float64:
-		return append([]float64(nil), d...)
-	case []float32:
-		out := make([]float64, len(d))
-		for i, x := range d {
-			out[i] = float64(x)
-		}
-		return out
-	case float64:
-		return []float64{d}
-	case float32:
-		return []float64{float64(d)}
-	}
-	t.Fatalf("value %T", v.Data())
-	return nil
+	return testutil.Float64s(t, v.Data())
 }
 
 func TestScopedNames(t *testing.T) {

@@ -33,4 +33,8 @@ type Neurons struct {
 	// nil when the model cannot; a composer calls one of Advance, Fused
 	// and FusedCond, once.
 	FusedCond func(input, h *Node, e []float64, decay float64) (hNext *Node, err error)
+	// VRange is V's documented physical range, which a run's guard checks
+	// after every step (package sim's WithGuard); the zero value means
+	// none beyond finiteness.
+	VRange Range
 }

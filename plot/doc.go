@@ -10,14 +10,20 @@
 // on the bottom rows (row = rank among inhibitory neurons), excitatory
 // neurons' spikes in black above them (row = number of inhibitory neurons +
 // rank among excitatory neurons), time in ms on x from 0 to the duration,
-// neuron rows on y from 0 to N. Each has a Save*PNG variant that writes a
-// file. Figures are [WidthInches] × [HeightInches] at [DPI].
+// neuron rows on y from 0 to N; the y axis says so ([RasterYLabelRanks],
+// ticks counting each population from "inh 0" and "exc 0"), or, without
+// inhibitory neurons, shows the neuron ids ([RasterYLabelIDs]). A [Window]
+// marks a stimulus with dashed lines and names it in the x label. Every
+// axis has plain tick labels ("-60", "0.5", never "25.00"). Each has a
+// Save*PNG variant that writes a file. Figures are [WidthInches] ×
+// [HeightInches] at [DPI].
 //
 // [GridPNG] draws a published figure's panels in a grid of the size it is
 // given (Izhikevich 2004, Fig. 1: 5 × 4; Izhikevich 2003, Fig. 2: 2 × 4):
 // each panel a voltage trace in black over its input current in blue,
 // scaled into a band of [BandHeightMv] below the trace, as Izhikevich's
-// figure program draws it. The tiles are aligned with gonum/plot's Align;
+// figure program draws it, with the band's own scale in blue
+// ([CurrentScaleLabel]: "I: 0 to 14"). The tiles are aligned with gonum/plot's Align;
 // each has its own time axis and a voltage axis from the current band to
 // at least [VTopMv].
 //

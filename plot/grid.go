@@ -6,7 +6,6 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"strconv"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -45,11 +44,16 @@ type Panel struct {
 	TMs []float64
 	// V are the voltages (mV) at TMs: finite, as many as TMs.
 	V []float64
-	// I is the input current at TMs (any unit): finite, as many as TMs, or
-	// nil for none. Its range [min, max] is mapped linearly onto the current
-	// band (a constant current is drawn at the band's bottom), so only its
-	// shape is shown, as in the published figures.
+	// I is the input current at TMs (in IUnit): finite, as many as TMs,
+	// or nil for none. Its range [min, max] is mapped linearly onto the
+	// current band (a constant current is drawn at the band's bottom), and
+	// the band carries its own scale: a blue label with the current at the
+	// band's bottom and top ("I: 0 to 14", or "I = 7" when constant), as
+	// Izhikevich labels the current of his figures.
 	I []float64
+	// IUnit is the current's unit, appended to its scale label; empty for
+	// none (Izhikevich's model current is in model units).
+	IUnit string
 }
 
 // Grid is a figure of Rows × Cols panels, filled row by row.
@@ -176,7 +180,7 @@ func renderGrid(g Grid) (*gridFigure, error) {
 		}
 		pad := 0.02 * (math.Max(ranges[i].vmax, VTopMv) - ylo)
 		pl.X.Min, pl.X.Max = t0, t1
-		pl.X.Tick.Marker = plainTicks{}
+		pl.X.Tick.Marker, pl.Y.Tick.Marker = plainTicks{}, plainTicks{}
 		pl.Y.Min, pl.Y.Max = ylo-pad, math.Max(ranges[i].vmax, VTopMv)+pad
 		r, col := i/g.Cols, i%g.Cols
 		if r == g.Rows-1 || i+g.Cols >= len(g.Panels) {
@@ -204,6 +208,11 @@ func renderGrid(g Grid) (*gridFigure, error) {
 			}
 			line.Color = currentColor
 			pl.Add(line)
+			scale, err := currentScale(p, hi)
+			if err != nil {
+				return nil, fmt.Errorf("plot: panel %d %q: %w", i, p.Title, err)
+			}
+			pl.Add(scale)
 		}
 		if len(p.TMs) > SamplesPerColumn*cols {
 			ps, err := envelopePlotters(envelope(p.TMs, p.V, cols))
@@ -220,6 +229,37 @@ func renderGrid(g Grid) (*gridFigure, error) {
 		pl.Add(line)
 	}
 	return f, nil
+}
+
+// CurrentScaleLabel returns the scale label of a current band: "I: lo to
+// hi" over the current's range (12 significant digits at most, plain),
+// "I = x" for a constant current, followed by " " + unit when unit is not
+// empty.
+func CurrentScaleLabel(cur []float64, unit string) string {
+	cmin, cmax := math.Inf(1), math.Inf(-1)
+	for _, x := range cur {
+		cmin, cmax = math.Min(cmin, x), math.Max(cmax, x)
+	}
+	s := "I = " + tickLabel(cmin, 0)
+	if cmax > cmin {
+		s = "I: " + tickLabel(cmin, cmax-cmin) + " to " + tickLabel(cmax, cmax-cmin)
+	}
+	if unit != "" {
+		s += " " + unit
+	}
+	return s
+}
+
+// currentScale is the blue scale label of a panel's current band, at the
+// band's top left, over the band.
+func currentScale(p Panel, hi float64) (*plotter.Labels, error) {
+	l, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: p.TMs[0], Y: hi}}, Labels: []string{" " + CurrentScaleLabel(p.I, p.IUnit)}})
+	if err != nil {
+		return nil, err
+	}
+	l.TextStyle[0].Color = currentColor
+	l.TextStyle[0].Font.Size = vg.Points(8)
+	return l, nil
 }
 
 // xyLine returns the line through (ts[k], vs[k]).
@@ -254,19 +294,4 @@ func GridPNG(w io.Writer, g Grid) error {
 		return fmt.Errorf("plot: write grid: %w", err)
 	}
 	return nil
-}
-
-// plainTicks are gonum/plot's default ticks labelled in the shortest form
-// ("25", not "25.00", which the default gives for some ranges).
-type plainTicks struct{}
-
-// Ticks implements gonum/plot's plot.Ticker.
-func (plainTicks) Ticks(min, max float64) []gplot.Tick {
-	ticks := gplot.DefaultTicks{}.Ticks(min, max)
-	for i := range ticks {
-		if ticks[i].Label != "" {
-			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'g', -1, 64)
-		}
-	}
-	return ticks
 }

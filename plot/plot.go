@@ -55,6 +55,8 @@ type Trace struct {
 	V []float64
 	// YLabel labels the y axis; empty means "v (mV)".
 	YLabel string
+	// Window, when not nil, is marked on the plot (the stimulus).
+	Window *Window
 }
 
 // Event is one spike.
@@ -79,6 +81,8 @@ type Raster struct {
 	Inh []bool
 	// Events are the spikes, in any order; may be empty.
 	Events []Event
+	// Window, when not nil, is marked on the plot (the stimulus).
+	Window *Window
 }
 
 // figure is a plot bound to a canvas of the standard size.
@@ -97,6 +101,7 @@ func newFigure(title, xLabel, yLabel string, xmin, xmax, ymin, ymax float64) fig
 	p.Y.Label.Text = yLabel
 	p.X.Min, p.X.Max = xmin, xmax
 	p.Y.Min, p.Y.Max = ymin, ymax
+	p.X.Tick.Marker, p.Y.Tick.Marker = plainTicks{}, plainTicks{}
 	c := vgimg.NewWith(vgimg.UseWH(WidthInches*vg.Inch, HeightInches*vg.Inch), vgimg.UseDPI(DPI))
 	return figure{p: p, canvas: vgimg.PngCanvas{Canvas: c}, dc: draw.New(c)}
 }
@@ -152,6 +157,9 @@ func (tr Trace) validate() (vmin, vmax float64, err error) {
 	if len(tr.V) != len(tr.TMs) {
 		return 0, 0, fmt.Errorf("plot: trace %q: %d values for %d times", tr.Title, len(tr.V), len(tr.TMs))
 	}
+	if err := validateWindow(fmt.Sprintf("trace %q", tr.Title), tr.Window); err != nil {
+		return 0, 0, err
+	}
 	vmin, vmax = math.Inf(1), math.Inf(-1)
 	for i, t := range tr.TMs {
 		v := tr.V[i]
@@ -180,6 +188,9 @@ func renderTrace(tr Trace) (figure, error) {
 	}
 	t0, t1 := tr.TMs[0], tr.TMs[len(tr.TMs)-1]
 	f := newFigure(tr.Title, "time (ms)", ylabel, t0, t1, vmin, vmax)
+	if err := markWindow(f.p, tr.Window, vmin, vmax); err != nil {
+		return figure{}, fmt.Errorf("plot: trace %q: %w", tr.Title, err)
+	}
 	if cols, _ := f.dataPixels(); len(tr.TMs) > SamplesPerColumn*cols {
 		ps, err := envelopePlotters(envelope(tr.TMs, tr.V, cols))
 		if err != nil {
@@ -327,7 +338,7 @@ func (r Raster) validateLayout() error {
 	case math.IsNaN(r.DurationMs) || math.IsInf(r.DurationMs, 0) || r.DurationMs <= 0:
 		return fmt.Errorf("plot: raster %q: DurationMs = %v, want finite and > 0", r.Title, r.DurationMs)
 	}
-	return nil
+	return validateWindow(fmt.Sprintf("raster %q", r.Title), r.Window)
 }
 
 // checkEvent checks event i, e, against r's layout.
@@ -339,6 +350,49 @@ func (r Raster) checkEvent(i int, e Event) error {
 		return fmt.Errorf("plot: raster %q: event %d: time %v ms outside [0, %v]", r.Title, i, e.TMs, r.DurationMs)
 	}
 	return nil
+}
+
+// RasterYLabelIDs and RasterYLabelRanks are a raster's y labels: a
+// population without inhibitory neurons is drawn by neuron id, the ids of
+// spikes.csv; one with inhibitory neurons by rank within each population
+// (the i-th inhibitory neuron by id on row i, the i-th excitatory one on
+// row nInh + i), inhibitory (red) below and excitatory above, the ticks
+// counting each population from 0 ("inh 0", "exc 0") and a grey line
+// between the two.
+const (
+	RasterYLabelIDs   = "neuron (id, as in spikes.csv)"
+	RasterYLabelRanks = "neuron: rank in its population"
+)
+
+// rasterFigure lays out the empty figure of r: axes, labels, ticks, the
+// line between the populations and r's window.
+func rasterFigure(r Raster) (figure, error) {
+	nInh := 0
+	for _, b := range r.Inh {
+		if b {
+			nInh++
+		}
+	}
+	label := RasterYLabelIDs
+	if nInh > 0 {
+		label = RasterYLabelRanks
+	}
+	f := newFigure(r.Title, "time (ms)", label, 0, r.DurationMs, 0, float64(r.N))
+	if nInh > 0 {
+		f.p.Y.Tick.Marker = rankTicks{nInh: nInh, n: r.N}
+		if nInh < r.N {
+			l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: float64(nInh)}, {X: r.DurationMs, Y: float64(nInh)}})
+			if err != nil {
+				return figure{}, fmt.Errorf("plot: raster %q: %w", r.Title, err)
+			}
+			l.Color = windowColor
+			f.p.Add(l)
+		}
+	}
+	if err := markWindow(f.p, r.Window, 0, float64(r.N)); err != nil {
+		return figure{}, fmt.Errorf("plot: raster %q: %w", r.Title, err)
+	}
+	return f, nil
 }
 
 // rows returns each neuron's raster row: inhibitory neurons first by rank,
@@ -367,7 +421,10 @@ func renderRaster(r Raster) (figure, error) {
 	if err := r.validate(); err != nil {
 		return figure{}, err
 	}
-	f := newFigure(r.Title, "time (ms)", "neuron", 0, r.DurationMs, 0, float64(r.N))
+	f, err := rasterFigure(r)
+	if err != nil {
+		return figure{}, err
+	}
 	row := rows(r.Inh)
 	if len(r.Events) > MaxRasterEvents {
 		b := newBinner(f, r, row)

@@ -68,10 +68,12 @@ func SpectrumPNG(w io.Writer, s Spectrum) error {
 	}
 	top := gplot.New()
 	top.Title.Text = s.Title
+	top.X.Tick.Marker, top.Y.Tick.Marker = plainTicks{}, plainTicks{}
 	top.X.Label.Text = "t (ms)"
 	top.Y.Label.Text = "population rate (Hz)"
 
 	bottom := gplot.New()
+	bottom.X.Tick.Marker, bottom.Y.Tick.Marker = plainTicks{}, plainTicks{}
 	bottom.X.Label.Text = "frequency (Hz)"
 	bottom.Y.Label.Text = "power density ((Hz)²/Hz)"
 	bottom.Y.Scale = gplot.LogScale{}

@@ -41,7 +41,10 @@ func renderRasterSeq(r Raster, seq iter.Seq2[Event, error]) (figure, error) {
 	if err := r.validateLayout(); err != nil {
 		return figure{}, err
 	}
-	f := newFigure(r.Title, "time (ms)", "neuron", 0, r.DurationMs, 0, float64(r.N))
+	f, err := rasterFigure(r)
+	if err != nil {
+		return figure{}, err
+	}
 	row := rows(r.Inh)
 	var held []Event
 	var bins *binner
@@ -176,6 +179,9 @@ func renderTraceNPY(npy io.ReadSeeker, column int, dtMs float64, tr Trace) (figu
 	case !(dtMs > 0) || math.IsInf(dtMs, 0):
 		return figure{}, fmt.Errorf("plot: trace %q: dtMs = %v, want finite and > 0", tr.Title, dtMs)
 	}
+	if err := validateWindow(fmt.Sprintf("trace %q", tr.Title), tr.Window); err != nil {
+		return figure{}, err
+	}
 	a, err := readNPYHeader(npy)
 	if err != nil {
 		return figure{}, fmt.Errorf("plot: trace %q: %w", tr.Title, err)
@@ -221,6 +227,9 @@ func renderTraceNPY(npy io.ReadSeeker, column int, dtMs float64, tr Trace) (figu
 	}
 	t1 := float64(a.rows-1) * dtMs
 	f := newFigure(tr.Title, "time (ms)", ylabel, 0, t1, vmin, vmax)
+	if err := markWindow(f.p, tr.Window, vmin, vmax); err != nil {
+		return figure{}, fmt.Errorf("plot: trace %q: %w", tr.Title, err)
+	}
 	cols, _ := f.dataPixels()
 	env := newEnvelope(0, t1, cols)
 	err = a.each(npy, column, func(k int, v float64) error {

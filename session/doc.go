@@ -46,6 +46,9 @@
 // state) to n after Steps(ctx, n, ...). Our code allocates nothing per step:
 // bound tensors are reused, and recorders allocate in Begin (a
 // SpikeRecorder grows only when more spikes come than its capacity).
+// WatchNode records any named node every few steps into a NodeSink, as
+// tfdbg's watch does; WithStateCheck runs a check of every state after
+// every step (package sim's guard).
 // gorgonia's tape machine still allocates its buffers on each run.
 //
 // # Ownership

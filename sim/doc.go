@@ -57,6 +57,21 @@
 //		sim.WithTraceSink(network.MonitorV, v))
 //	err = spikes.Flush() // and v.Finish(), also after a cancelled run
 //
+// # Watching and the guard
+//
+// WithWatch records any named node of the graph (a next value, a
+// projection's current "NAME/I", an input) every few steps into a
+// TraceSink (session.WatchNode; NewNPYArraySink streams the records into
+// an .npy of shape [records, shape...]). A name the graph lacks is an
+// *UnknownNodeError with the closest names; Plan.WatchShape also says when
+// only the fine-grained engine has it. WithGuard checks every state after
+// every step against network.Network.Ranges (finite; an Izhikevich v
+// >= izhikevich.VMin; spikes in [0, 1]; conductances >= 0) and stops the
+// run at the first bad value with a *DivergedError naming the state, the
+// step, its time and the first neuron; the Result then holds the samples
+// before it. The check costs about as much as half a step of the n = 10^4
+// fast path (BenchmarkGuard), so it is off unless asked for.
+//
 // # Memory
 //
 // EstimateMemory predicts the peak resident memory of a scenario's run

@@ -54,7 +54,7 @@ func RunPanel(ctx context.Context, p figures.Panel, dtype tensor.Dtype, opts ...
 		c.spikeCapacity = &capacity
 	}
 	n := p.Steps()
-	t := target{graph: m.Graph, feeder: m.Feeder, dtMs: p.DtMs,
+	t := target{graph: m.Graph, feeder: m.Feeder, dtMs: p.DtMs, ranges: m.Ranges,
 		pops: []network.BuiltPopulation{{Name: "cell", N: 1, V: figures.NameV, Fired: figures.NameFired}},
 		monitors: []network.BuiltMonitor{
 			{Monitor: network.Monitor{Name: network.MonitorSpikes, Kind: network.SpikeEvents, Of: "cell"}, Node: figures.NameFired},

@@ -28,6 +28,8 @@ type config struct {
 	spikeCapacity *int
 	session       []session.Option
 	profile       bool
+	guard         bool
+	watches       []watch
 	err           error
 }
 
@@ -251,7 +253,7 @@ func Run(ctx context.Context, net *network.Network, steps int, opts ...Option) (
 	if err != nil {
 		return nil, err
 	}
-	res, err := run(ctx, target{graph: net.Graph, feeder: net.Feeder, dtMs: net.Spec.DtMs, pops: net.Populations, monitors: net.Monitors}, steps, c)
+	res, err := run(ctx, target{graph: net.Graph, feeder: net.Feeder, dtMs: net.Spec.DtMs, pops: net.Populations, monitors: net.Monitors, ranges: net.Ranges}, steps, c)
 	if err != nil {
 		return res, fmt.Errorf("sim: %w", err)
 	}
@@ -265,6 +267,7 @@ type target struct {
 	dtMs     float64
 	pops     []network.BuiltPopulation
 	monitors []network.BuiltMonitor
+	ranges   map[string]graph.Range // states' physical ranges, for the guard
 }
 
 // defaultSpikeCapacity is the CLI's old guess: 50 Hz per neuron, at most
@@ -284,15 +287,34 @@ func run(ctx context.Context, t target, steps int, c *config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := session.New(t.graph, c.session...)
+	for _, w := range c.watches {
+		if _, err := NodeShape(t.graph, w.name); err != nil {
+			return nil, err
+		}
+		r.recs = append(r.recs, w.rec)
+	}
+	opts := c.session
+	var gd *guard
+	if c.guard {
+		gd = newGuard(t.ranges, t.dtMs)
+		opts = append(opts[:len(opts):len(opts)], session.WithStateCheck(gd.check))
+	}
+	s, err := session.New(t.graph, opts...)
 	if err != nil {
 		return nil, err
+	}
+	if gd != nil {
+		gd.s = s
 	}
 	defer s.Close()
 	start := time.Now()
 	err = s.Steps(ctx, steps, t.feeder, r.recs...)
 	wall := time.Since(start)
-	res := r.result(s.Sample(), wall)
+	last := s.Sample()
+	if de := (*DivergedError)(nil); errors.As(err, &de) {
+		last = de.Sample - 1 // the state holds the diverged sample, which nothing recorded
+	}
+	res := r.result(last, wall)
 	if c.profile {
 		res.Profile = profile(s.OpTimes())
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/spikegraph/spikegraph/analysis"
 )
@@ -109,7 +110,9 @@ type NPYTraceSink struct {
 	w        io.WriteSeeker
 	bw       *bufio.Writer
 	start    int64 // offset of the header in w
-	columns  int
+	columns  int   // values per row: the product of shape
+	shape    []int // the shape of a row
+	every    int   // samples between rows
 	planned  int
 	rows     int
 	first    int
@@ -125,25 +128,53 @@ type NPYTraceSink struct {
 // opened with O_APPEND, which would put the rewritten header at the end);
 // the sink never closes it.
 func NewNPYTraceSink(w io.WriteSeeker, columns, plannedRows int) (*NPYTraceSink, error) {
+	if columns < 1 {
+		return nil, fmt.Errorf("sim: NewNPYTraceSink: %d columns, want >= 1", columns)
+	}
+	return newNPYSink("NewNPYTraceSink", w, []int{columns}, plannedRows, 1)
+}
+
+// NewNPYArraySink is NewNPYTraceSink for rows of any shape: the file's
+// shape is (rows, shape...), e.g. (rows,) for a scalar (empty shape) and
+// (rows, batch, n) for a [batch, n] node; each row is len = the product
+// of shape values in C order (the watch/ files of the command line). Its
+// samples come every every samples (>= 1), as WithWatch sends them.
+func NewNPYArraySink(w io.WriteSeeker, shape []int, plannedRows, every int) (*NPYTraceSink, error) {
+	return newNPYSink("NewNPYArraySink", w, shape, plannedRows, every)
+}
+
+func newNPYSink(what string, w io.WriteSeeker, shape []int, plannedRows, every int) (*NPYTraceSink, error) {
+	if every < 1 {
+		return nil, fmt.Errorf("sim: %s: every = %d, want >= 1", what, every)
+	}
+	columns := 1
+	for _, d := range shape {
+		if d < 1 {
+			return nil, fmt.Errorf("sim: %s: shape %v, want every dimension >= 1", what, shape)
+		}
+		if columns > math.MaxInt/8/d {
+			return nil, fmt.Errorf("sim: %s: shape %v holds too many values", what, shape)
+		}
+		columns *= d
+	}
 	switch {
 	case w == nil:
-		return nil, errors.New("sim: NewNPYTraceSink: nil writer")
-	case columns < 1:
-		return nil, fmt.Errorf("sim: NewNPYTraceSink: %d columns, want >= 1", columns)
+		return nil, fmt.Errorf("sim: %s: nil writer", what)
 	case plannedRows < 1:
-		return nil, fmt.Errorf("sim: NewNPYTraceSink: %d planned rows, want >= 1", plannedRows)
+		return nil, fmt.Errorf("sim: %s: %d planned rows, want >= 1", what, plannedRows)
 	case plannedRows > math.MaxInt/8/columns:
-		return nil, fmt.Errorf("sim: NewNPYTraceSink: %d x %d values are too many", plannedRows, columns)
+		return nil, fmt.Errorf("sim: %s: %d x %d values are too many", what, plannedRows, columns)
 	}
 	start, err := w.Seek(0, io.SeekCurrent)
 	if err != nil {
-		return nil, fmt.Errorf("sim: NewNPYTraceSink: %w", err)
+		return nil, fmt.Errorf("sim: %s: %w", what, err)
 	}
-	h := npyHeader(plannedRows, columns, 0)
-	s := &NPYTraceSink{w: w, bw: bufio.NewWriterSize(w, streamBuffer), start: start, columns: columns, planned: plannedRows,
+	shape = append([]int(nil), shape...)
+	h := npyHeader(plannedRows, shape, 0)
+	s := &NPYTraceSink{w: w, bw: bufio.NewWriterSize(w, streamBuffer), start: start, columns: columns, shape: shape, every: every, planned: plannedRows,
 		header: len(h) - npyPreamble, row: make([]byte, 8*columns)}
 	if _, err := s.bw.Write(h); err != nil {
-		return nil, fmt.Errorf("sim: NewNPYTraceSink: %w", err)
+		return nil, fmt.Errorf("sim: %s: %w", what, err)
 	}
 	return s, nil
 }
@@ -153,12 +184,21 @@ func NewNPYTraceSink(w io.WriteSeeker, columns, plannedRows int) (*NPYTraceSink,
 const npyPreamble = 10
 
 // npyHeader returns the preamble and the header of a float64 .npy array of
-// shape (rows, columns). With size 0 the header is padded with 1 to 16
+// shape (rows, shape...) ("(rows,)" for an empty shape, as numpy writes a
+// 1-tuple). With size 0 the header is padded with 1 to 16
 // spaces so that the data starts on a 16-byte boundary, as
 // gorgonia.org/tensor's WriteNpy and outdir's WriteNPY pad it; otherwise
 // it is padded to size bytes (the caller checks that it fits).
-func npyHeader(rows, columns, size int) []byte {
-	h := "{'descr': '<f8', 'fortran_order': False, 'shape': (" + strconv.Itoa(rows) + ", " + strconv.Itoa(columns) + ")}"
+func npyHeader(rows int, shape []int, size int) []byte {
+	parts := []string{strconv.Itoa(rows)}
+	for _, d := range shape {
+		parts = append(parts, strconv.Itoa(d))
+	}
+	dims := strings.Join(parts, ", ")
+	if len(parts) == 1 {
+		dims += ","
+	}
+	h := "{'descr': '<f8', 'fortran_order': False, 'shape': (" + dims + ")}"
 	pad := 16 - (npyPreamble+len(h))%16
 	if size > 0 {
 		pad = size - len(h)
@@ -174,7 +214,8 @@ func npyHeader(rows, columns, size int) []byte {
 }
 
 // Sample writes the row of sample. Samples must come in order, one after
-// the other (the first received may be any); more rows than planned, or
+// the other (every `every` samples for NewNPYArraySink; the first
+// received may be any); more rows than planned, or
 // a row of another width, are errors, and so is any call after Finish or
 // after a write error.
 func (s *NPYTraceSink) Sample(sample int, values []float64) error {
@@ -189,8 +230,8 @@ func (s *NPYTraceSink) Sample(sample int, values []float64) error {
 		return fmt.Errorf("sim: NPYTraceSink: sample %d would be row %d of %d planned", sample, s.rows+1, s.planned)
 	case s.rows == 0:
 		s.first = sample
-	case sample != s.first+s.rows:
-		return fmt.Errorf("sim: NPYTraceSink: sample %d, want %d (samples come in order)", sample, s.first+s.rows)
+	case sample != s.first+s.rows*s.every:
+		return fmt.Errorf("sim: NPYTraceSink: sample %d, want %d (samples come in order)", sample, s.first+s.rows*s.every)
 	}
 	for j, x := range values {
 		binary.LittleEndian.PutUint64(s.row[8*j:], math.Float64bits(x))
@@ -223,7 +264,7 @@ func (s *NPYTraceSink) Finish() error {
 	}
 	if s.rows < s.planned {
 		// Fewer digits than planned: the same header length, more padding.
-		h := npyHeader(s.rows, s.columns, s.header)
+		h := npyHeader(s.rows, s.shape, s.header)
 		end := s.start + int64(len(h)) + 8*int64(s.rows)*int64(s.columns)
 		if _, err := s.w.Seek(s.start, io.SeekStart); err != nil {
 			s.err = fmt.Errorf("sim: NPYTraceSink: %w", err)

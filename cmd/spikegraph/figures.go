@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -178,11 +179,35 @@ func (c figureCmd) run(ctx context.Context, args []string, stdout, stderr io.Wri
 // panelJSON is one panel's entry in the JSON file. The names of the keys
 // are part of the output format: never rename them.
 type panelJSON struct {
-	Name       string    `json:"name"`
-	SpikesMs   []float64 `json:"spikes_ms"`
-	DtMs       float64   `json:"dt_ms"`
-	DurationMs float64   `json:"duration_ms"`
-	Dtype      string    `json:"dtype"`
+	Name       string  `json:"name"`
+	SpikesMs   msTimes `json:"spikes_ms"`
+	DtMs       float64 `json:"dt_ms"`
+	DurationMs float64 `json:"duration_ms"`
+	Dtype      string  `json:"dtype"`
+}
+
+// msTimes are times in ms written as spikes.csv writes them, with 12
+// significant digits (formatMs), so that the figure program's 42.8, which
+// (s-1)·dt computes as 42.800000000000004, reads 42.8.
+type msTimes []float64
+
+// MarshalJSON writes the times as a JSON array (null for nil, as
+// encoding/json writes a nil slice).
+func (m msTimes) MarshalJSON() ([]byte, error) {
+	if m == nil {
+		return []byte("null"), nil
+	}
+	b := []byte{'['}
+	for i, t := range m {
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return nil, fmt.Errorf("spike time %v is not a number JSON can hold", t)
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, formatMs(t)...)
+	}
+	return append(b, ']'), nil
 }
 
 // panelSet is the JSON file: an object keyed by panel key, in the figure's

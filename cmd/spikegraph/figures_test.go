@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"image"
 	_ "image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -128,6 +130,9 @@ func TestFigureCommandsWriteTheirFiles(t *testing.T) {
 			for _, p := range tc.panels {
 				e := got[p.Key]
 				want := panelSpikes(t, p, dt)
+				for k, x := range want { // as spikes.csv prints them: 12 significant digits
+					want[k], _ = strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
+				}
 				if e.Name != p.Name || e.DtMs != p.DtMs || e.DurationMs != p.DurationMs || e.Dtype != tc.dtype {
 					t.Errorf("%s: %+v, want name %q, dt %v, duration %v, dtype %s", p.Key, e, p.Name, p.DtMs, p.DurationMs, tc.dtype)
 				}
@@ -273,6 +278,43 @@ func TestFigureCommandsHelp(t *testing.T) {
 	for _, s := range []string{"features", "classes"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("usage lacks %q", s)
+		}
+	}
+}
+
+// TestSpikeTimesDigits: features.json writes spike times with 12
+// significant digits, as spikes.csv: the program's 42.8 ms (computed as
+// 42.800000000000004) reads 42.8, and no number carries float noise.
+func TestSpikeTimesDigits(t *testing.T) {
+	b, err := json.Marshal(panelJSON{SpikesMs: msTimes{42.800000000000004, 0.30000000000000004, 13, 1e-7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `"spikes_ms":[42.8,0.3,13,1e-07]`; !strings.Contains(string(b), want) {
+		t.Errorf("%s, want %s", b, want)
+	}
+	if b, err := json.Marshal(panelJSON{}); err != nil || !strings.Contains(string(b), `"spikes_ms":null`) {
+		t.Errorf("nil spikes: %s (%v)", b, err)
+	}
+	if _, err := json.Marshal(panelJSON{SpikesMs: msTimes{math.NaN()}}); err == nil {
+		t.Error("NaN written")
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := runCLI(t, "features", "--out", dir); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "latest", "features.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), "\n      42.8,\n") {
+		t.Error("features.json lacks 42.8 on a line of its own")
+	}
+	for _, tok := range strings.FieldsFunc(string(raw), func(r rune) bool { return strings.ContainsRune(" \n,[]{}:", r) }) {
+		if x, err := strconv.ParseFloat(tok, 64); err == nil {
+			if digits := strings.TrimLeft(strings.ReplaceAll(strings.Split(strings.TrimPrefix(tok, "-"), "e")[0], ".", ""), "0"); len(digits) > 12 {
+				t.Errorf("%s (%v) has %d significant digits", tok, x, len(digits))
+			}
 		}
 	}
 }

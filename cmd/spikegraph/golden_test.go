@@ -20,7 +20,9 @@ import (
 // these bytes for every scenario: the composer, the fused ops and the lean
 // executor compute the same arithmetic in the same order. The default
 // path keeps them where its projections stay dense (single, synaptic, the
-// notebook runs, the figures).
+// notebook runs, the figures). One file was changed on purpose since:
+// features.json prints spike times with 12 significant digits, as
+// spikes.csv does (see the README in goldenDir).
 const goldenDir = "testdata/golden-4a123e4"
 
 // eventGoldenDir holds the default path's outputs where it propagates

@@ -19,8 +19,9 @@
 //
 // Every command that writes makes its own folder inside --out for each run
 // (DIR/<time stamp>-seed<N>, or --name) with the run's status in its
-// summary.json ("running" from the start, then "complete", "interrupted"
-// or "failed"), streams spikes.csv and v.npy into it as the run goes, and
+// summary.json ("running" from the start, then "complete", "interrupted",
+// "diverged" (stopped by --guard) or "failed"), streams spikes.csv, v.npy
+// and the --watch nodes' watch/<file>.npy into it as the run goes, and
 // points DIR/latest at the newest complete run (package outdir). Memory
 // and disk are estimated before anything is built; a run that would not
 // fit is refused with the estimate and the limit.
@@ -42,7 +43,8 @@
 // name, spikes_ms, dt_ms, duration_ms, dtype) and FIGURE_traces.csv.
 //
 // Exit status: 0 success; 1 the run failed (or its numbers diverged); 64
-// bad usage or input (sysexits' EX_USAGE; nothing is written); 129, 130,
+// bad usage or input (sysexits' EX_USAGE; nothing is written, except for
+// a --watch name that the built graph lacks: the folder says "failed"); 129, 130,
 // 143 stopped by SIGHUP, SIGINT, SIGTERM (the run's folder says
 // "interrupted"). Go's runtime exits 2 on a fatal error (out of memory),
 // which spikegraph never uses itself, so 2 always means a crash.
@@ -61,6 +63,7 @@ import (
 	"time"
 
 	"github.com/spikegraph/spikegraph/models/network"
+	"github.com/spikegraph/spikegraph/sim"
 )
 
 // Exit statuses. Go's runtime takes 2 for a fatal error, so usage errors
@@ -75,8 +78,8 @@ const (
 )
 
 // exitStatusText is the exit-status paragraph of every help text.
-const exitStatusText = `Exit status: 0 success, 1 the run failed, 64 bad usage or input (nothing is
-written), 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (the run's folder says
+const exitStatusText = `Exit status: 0 success, 1 the run failed or diverged (--guard), 64 bad usage
+or input (nothing is written), 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (the run's folder says
 "interrupted"); 2 is Go's own status for a crash such as running out of memory.
 `
 
@@ -203,8 +206,15 @@ func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(form
 func report(stderr io.Writer, cmd string, err error) int {
 	var oe *network.OptionError
 	if errors.As(err, &oe) {
-		fmt.Fprintf(stderr, "spikegraph %s: %s: %v\n", cmd, flagName(oe.Option), oe.Err)
+		hint := ""
+		if ue := (*network.UnstableError)(nil); errors.As(oe.Err, &ue) {
+			hint = " (--allow-unstable runs it anyway)"
+		}
+		fmt.Fprintf(stderr, "spikegraph %s: %s: %v%s\n", cmd, flagName(oe.Option), oe.Err, hint)
 		return exitUsage
+	}
+	if de := (*sim.DivergedError)(nil); errors.As(err, &de) {
+		err = de // the guard's message says it all
 	}
 	fmt.Fprintf(stderr, "spikegraph %s: %v\n", cmd, err)
 	var u *usageError

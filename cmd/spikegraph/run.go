@@ -25,15 +25,18 @@ import (
 // passed the scenario table's rules.
 type runConfig struct {
 	plan    sim.Plan
-	memory  int64  // --max-memory in bytes; 0: the machine's limit
-	out     string // the parent of the run folders
-	name    string // the run folder's name; "" for a time stamp
-	format  string // graph only
-	scope   string // graph only: --scope
-	depth   int    // graph only: --depth
-	profile bool   // run only: --profile (or --report)
-	report  bool   // run only: --report
-	command string // the command line, for summary.json
+	guard   bool     // --guard (or --allow-unstable): check the states after every step
+	watch   []string // --watch: node names, in order
+	every   int      // --every in steps (1 without it)
+	memory  int64    // --max-memory in bytes; 0: the machine's limit
+	out     string   // the parent of the run folders
+	name    string   // the run folder's name; "" for a time stamp
+	format  string   // graph only
+	scope   string   // graph only: --scope
+	depth   int      // graph only: --depth
+	profile bool     // run only: --profile (or --report)
+	report  bool     // run only: --report
+	command string   // the command line, for summary.json
 }
 
 // runFlagsHelp is the flags part of `run -h` and `graph -h`; the rules of
@@ -61,6 +64,23 @@ func runFlagsHelp() string {
   --engine E        fused (default: one op per population and projection) or
                     fine (gorgonia primitives, the graph to inspect); both
                     compute the same values
+  --allow-unstable  run a --dt beyond the models' stability bound (below;
+                    the README derives each bound) instead of refusing it;
+                    turns --guard on (unless --guard=false)
+  --watch N[,N...]  record the named nodes (any name of "spikegraph graph
+                    SCENARIO": states, next values, inputs, outputs such as
+                    syn_in/I) into watch/<file>.npy, [records, shape...],
+                    where '/' becomes "__", ':' becomes "--" and a '_'
+                    before '_', '/' or ':' becomes "_-" (net/v:next ->
+                    watch/net__v--next.npy); streamed to disk
+  --every MS        with --watch: record every MS ms, a whole number of
+                    steps (default every step); record k is after step
+                    k*MS/dt
+  --guard           after every step, stop the run when a state is not
+                    finite or leaves its physical range (e.g. v below
+                    -150 mV): exit 1, status "diverged", the error names
+                    the state, step, time and neuron (off by default: it
+                    costs more than 5 % of a step, see README)
   --profile         run only: time every op (every fused op on the fused
                     engine) over the run; print them slowest first with
                     their share and calls, and write profile.json
@@ -87,6 +107,9 @@ func scenarioRules() string {
 			dt += " only"
 		case s.TauMs > 0:
 			dt += fmt.Sprintf(", below tau_g = %g ms", s.TauMs)
+		}
+		if !s.FixedDt {
+			dt += fmt.Sprintf(", stable to %g ms", s.MaxStableDtMs())
 		}
 		if s.Notebook {
 			dt += "; --notebook"
@@ -138,6 +161,10 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	depth := fs.Int("depth", 0, "")
 	profile := fs.Bool("profile", false, "")
 	report := fs.Bool("report", false, "")
+	allowUnstable := fs.Bool("allow-unstable", false, "")
+	guard := fs.Bool("guard", false, "")
+	watchList := fs.String("watch", "", "")
+	everyMs := fs.Float64("every", 0, "")
 	pos, set, err := parseFlags(fs, args)
 	if err != nil {
 		return nil, err
@@ -191,7 +218,7 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	if set["p-rec"] && *pRec == 0 {
 		return nil, &network.OptionError{Option: "p-rec", Err: errors.New("0 (leave --p-rec out for the course's 0.1)")}
 	}
-	o := network.Options{Seed: *seed, N: *n, DtMs: *dt, Notebook: *notebook, PRec: *pRec}
+	o := network.Options{Seed: *seed, N: *n, DtMs: *dt, Notebook: *notebook, PRec: *pRec, AllowUnstable: *allowUnstable}
 	if o.Dtype, err = network.ParseDtype(dtName); err != nil {
 		return nil, err
 	}
@@ -214,13 +241,91 @@ func parseRun(cmd string, args []string) (*runConfig, error) {
 	if cmd == "graph" && !slices.Contains(graphFormats, *format) {
 		return nil, usagef("--format: unknown %q (want %s)", *format, strings.Join(graphFormats, ", "))
 	}
-	c := &runConfig{plan: plan, memory: memory, out: *out, name: *name, format: *format,
+	if cmd == "graph" && set["guard"] {
+		return nil, usagef("--guard: applies to the run command only")
+	}
+	if cmd == "graph" && (set["watch"] || set["every"]) {
+		return nil, usagef("--watch and --every: apply to the run command only")
+	}
+	watch, every, err := parseWatch(*watchList, set["watch"], *everyMs, set["every"], plan)
+	if err != nil {
+		return nil, err
+	}
+	if !set["guard"] {
+		*guard = *allowUnstable // --allow-unstable runs guarded unless --guard=false
+	}
+	c := &runConfig{plan: plan, memory: memory, guard: *guard, watch: watch, every: every, out: *out, name: *name, format: *format,
 		scope: *scope, depth: *depth, profile: *profile || *report, report: *report,
 		command: strings.Join(append([]string{"spikegraph", cmd}, args...), " ")}
 	if c.out == "" {
 		c.out = filepath.Join("out", plan.Scenario.Name)
 	}
 	return c, nil
+}
+
+// parseWatch checks --watch (comma-separated node names, each once; the
+// graph checks that they exist once it is built) and --every (a whole
+// number of steps, at most the run) and returns the names and the steps
+// between records.
+func parseWatch(list string, listSet bool, everyMs float64, everySet bool, p sim.Plan) ([]string, int, error) {
+	if everySet && !listSet {
+		return nil, 0, usagef("--every: applies with --watch only")
+	}
+	if !listSet {
+		return nil, 1, nil
+	}
+	var names []string
+	for _, n := range strings.Split(list, ",") {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			return nil, 0, usagef("--watch: an empty name in %q (want NAME[,NAME...])", list)
+		}
+		if slices.Contains(names, n) {
+			return nil, 0, usagef("--watch: %q given twice", n)
+		}
+		names = append(names, n)
+	}
+	every := 1
+	if everySet {
+		k, err := network.Steps(everyMs, p.Options.DtMs)
+		if err != nil {
+			return nil, 0, usagef("--every: %v ms must be a whole number of steps of dt = %v ms, at least one", everyMs, p.Options.DtMs)
+		}
+		if k > p.Steps {
+			return nil, 0, usagef("--every: %v ms is longer than the run (%v ms)", everyMs, p.DurationMs)
+		}
+		every = k
+	}
+	return names, every, nil
+}
+
+// watchFile is the file of the watched node name in the run's folder:
+// "watch/" + name + ".npy" with '/' written "__", ':' written "--" and a
+// '_' that comes before '_', '/' or ':' written "_-". Node names hold
+// letters, digits, '_', '.', '/' and ':' only, so the file names are
+// plain, and one to one with the names: reading left to right, "__" is
+// '/', "_-" is '_', any other '_' is '_', and "--" is ':'
+// (net/v:next -> watch/net__v--next.npy, syn_in/I -> watch/syn_in__I.npy).
+func watchFile(name string) string {
+	var b strings.Builder
+	b.WriteString("watch/")
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; c {
+		case '/':
+			b.WriteString("__")
+		case ':':
+			b.WriteString("--")
+		case '_':
+			b.WriteByte('_')
+			if i+1 < len(name) && strings.IndexByte("_/:", name[i+1]) >= 0 {
+				b.WriteByte('-')
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteString(".npy")
+	return b.String()
 }
 
 // summary is summary.json (outdir.Finish adds "status" first). The keys
@@ -291,7 +396,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		sum.Semantics = "notebook"
 	}
 	in := &inspect{profile: c.profile, report: c.report}
-	err = simulate(ctx, stderr, c.plan, od, sum, in)
+	err = simulate(ctx, stderr, c, od, sum, in)
 	status := statusOf(err)
 	if err != nil {
 		sum.Error = err.Error()
@@ -417,7 +522,8 @@ func parseBytes(s string) (int64, error) {
 // fills sum with what it knows, also when it stops early: the data
 // written so far stay valid (spikes.csv to its last spike, v.npy with the
 // samples taken).
-func simulate(ctx context.Context, stderr io.Writer, p sim.Plan, od *outdir.Run, sum *summary, in *inspect) error {
+func simulate(ctx context.Context, stderr io.Writer, c *runConfig, od *outdir.Run, sum *summary, in *inspect) error {
+	p := c.plan
 	phase(ctx, "build")
 	net, err := p.BuildContext(ctx)
 	if err != nil {
@@ -427,11 +533,20 @@ func simulate(ctx context.Context, stderr io.Writer, p sim.Plan, od *outdir.Run,
 	if err != nil {
 		return err
 	}
+	wopts, err := st.openWatches(ctx, od, c, net)
+	if err != nil {
+		_ = st.finish()
+		return err
+	}
+	opts = append(opts, wopts...)
 	show, clearLine := progress(stderr, "steps")
 	if show != nil {
 		opts = append(opts, sim.WithProgress(show))
 	}
 	opts = append(opts, in.options()...)
+	if c.guard {
+		opts = append(opts, sim.WithGuard())
+	}
 	phase(ctx, "simulate")
 	res, err := sim.Run(ctx, net.Network, p.Steps, opts...)
 	clearLine()
@@ -458,7 +573,52 @@ type streams struct {
 	spikes      *sim.CSVSpikeSink
 	v           *sim.NPYTraceSink
 	rate        *sim.RateSink // scenarios whose rhythm matters
+	watchF      []*os.File    // --watch: watch/<file>.npy
+	watch       []*sim.NPYTraceSink
 	finished    bool
+}
+
+// openWatches creates the file of each --watch node (see watchFile) and
+// returns the options that stream the nodes into them. A name the graph
+// does not hold is a usage error naming the closest names, or the engine
+// that has it; so is a watch whose files would not fit on the disk.
+func (st *streams) openWatches(ctx context.Context, od *outdir.Run, c *runConfig, net *network.Net) ([]sim.Option, error) {
+	rows := c.plan.Steps / c.every
+	var need int64
+	shapes := make([][]int, len(c.watch))
+	for i, name := range c.watch {
+		shape, err := c.plan.WatchShape(ctx, net, name)
+		if err != nil {
+			if errors.Is(err, sim.ErrUnknownNode) {
+				return nil, usagef("--watch: %v", err)
+			}
+			return nil, err
+		}
+		size := int64(1)
+		for _, d := range shape {
+			size *= int64(d)
+		}
+		need += 8 * size * int64(rows)
+		shapes[i] = shape
+	}
+	if free, err := freeBytes(od.Dir()); err == nil && need > free {
+		return nil, usagef("--watch: the watched nodes need about %s, the file system of %s has %s free (use --every)", sim.FormatBytes(need), od.Dir(), sim.FormatBytes(free))
+	}
+	var opts []sim.Option
+	for i, name := range c.watch {
+		f, err := od.Create(watchFile(name))
+		if err != nil {
+			return nil, err
+		}
+		st.watchF = append(st.watchF, f)
+		sink, err := sim.NewNPYArraySink(f, shapes[i], rows, c.every)
+		if err != nil {
+			return nil, err
+		}
+		st.watch = append(st.watch, sink)
+		opts = append(opts, sim.WithWatch(name, c.every, sink))
+	}
+	return opts, nil
 }
 
 // openStreams creates spikes.csv and v.npy in the run's folder and returns
@@ -498,13 +658,18 @@ func (st *streams) finish() error {
 	if e := st.v.Finish(); err == nil {
 		err = e
 	}
-	for _, f := range []*os.File{st.spikesF, st.vF} {
+	for _, w := range st.watch {
+		if e := w.Finish(); err == nil {
+			err = e
+		}
+	}
+	for _, f := range append([]*os.File{st.spikesF, st.vF}, st.watchF...) {
 		if e := f.Close(); err == nil {
 			err = e
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("writing spikes.csv and v.npy: %w", err)
+		return fmt.Errorf("writing spikes.csv, v.npy and the watches: %w", err)
 	}
 	return nil
 }
@@ -539,7 +704,7 @@ func (st *streams) figures(ctx context.Context, od *outdir.Run, p sim.Plan, net 
 			return err
 		}
 		defer f.Close()
-		tr := plot.Trace{Title: fmt.Sprintf("%s: v of the neuron (seed %d)", p.Scenario.Name, p.Options.Seed)}
+		tr := plot.Trace{Title: fmt.Sprintf("%s: v of the neuron (seed %d)", p.Scenario.Name, p.Options.Seed), Window: stimulusWindow(net)}
 		if err := od.Write("v.png", func(w io.Writer) error { return plot.TracePNGFromNPY(w, f, 0, res.DtMs, tr) }); err != nil {
 			return err
 		}
@@ -550,7 +715,7 @@ func (st *streams) figures(ctx context.Context, od *outdir.Run, p sim.Plan, net 
 		}
 		defer f.Close()
 		r := plot.Raster{Title: fmt.Sprintf("%s: %d neurons, inhibitory (red) and excitatory (black) spikes", p.Scenario.Name, net.N),
-			DurationMs: p.DurationMs, N: net.N, Inh: net.Inh}
+			DurationMs: p.DurationMs, N: net.N, Inh: net.Inh, Window: stimulusWindow(net)}
 		if err := od.Write("raster.png", func(w io.Writer) error { return plot.RasterPNGFromCSV(w, f, r, res.DtMs) }); err != nil {
 			return err
 		}
@@ -568,6 +733,24 @@ func (st *streams) figures(ctx context.Context, od *outdir.Run, p sim.Plan, net 
 	title := fmt.Sprintf("%s: population rate and its spectrum (seed %d)", p.Scenario.Name, p.Options.Seed)
 	sum.Rhythm, err = writeRhythm(od, rh, res, title)
 	return err
+}
+
+// stimulusWindow is the window a scenario's input acts in, labelled with
+// the input, for the figures; nil for a scenario whose input never stops
+// (izhikevich2003's thalamic noise).
+func stimulusWindow(net *network.Net) *plot.Window {
+	w := net.Window
+	if w.StopMs <= w.StartMs {
+		return nil
+	}
+	label := "input"
+	switch {
+	case net.Input != nil && len(net.Rates) > 0:
+		label = fmt.Sprintf("input: %d Poisson trains at %g Hz", net.Input.N, net.Rates[0])
+	case net.Current != 0:
+		label = fmt.Sprintf("input: I = %g", net.Current)
+	}
+	return &plot.Window{StartMs: w.StartMs, EndMs: w.StopMs, Label: label}
 }
 
 // phaseHook, when set (by tests only), runs at the start of each phase of
@@ -588,6 +771,8 @@ func statusOf(err error) string {
 		return outdir.StatusComplete
 	case errors.Is(err, context.Canceled):
 		return outdir.StatusInterrupted
+	case errors.As(err, new(*sim.DivergedError)):
+		return outdir.StatusDiverged
 	}
 	return outdir.StatusFailed
 }

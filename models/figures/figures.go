@@ -82,6 +82,8 @@ type Model struct {
 	Panel  Panel
 	Graph  *graph.Graph
 	Feeder graph.Feeder
+	// Ranges are the states' physical ranges (network.Network.Ranges).
+	Ranges map[string]graph.Range
 }
 
 // Build returns the panel's graph in dtype (float64 reproduces the figure
@@ -101,7 +103,7 @@ func (p Panel) Build(dtype tensor.Dtype) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("figures: %s: %w", p.Key, err)
 	}
-	return &Model{Panel: p, Graph: net.Graph, Feeder: net.Feeder}, nil
+	return &Model{Panel: p, Graph: net.Graph, Feeder: net.Feeder, Ranges: net.Ranges}, nil
 }
 
 // SpikeTimes returns the figure code's spike times (ms) for the samples at

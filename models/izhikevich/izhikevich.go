@@ -275,8 +275,24 @@ func (c Config) Validate() error {
 	if err := (ops.Spike{Threshold: c.VPeak, Surrogate: c.surrogate()}).Validate(); err != nil {
 		return fmt.Errorf("izhikevich: Config.Surrogate is invalid: %w", err)
 	}
-	return c.Cells.validate("Config.Cells", c.VPeak)
+	if err := c.Cells.validate("Config.Cells", c.VPeak); err != nil {
+		return err
+	}
+	return graph.CheckStableDt("izhikevich: Config.DtMs", c.DtMs, MaxStableDtMs, "Euler steps of Izhikevich's model; see MaxStableDtMs")
 }
+
+// MaxStableDtMs is the largest time step (ms) of every scheme, checked by
+// Config.Validate (a *graph.UnstableError; a graph made
+// graph.WithAllowUnstable waives it). It is the largest step Izhikevich's
+// own programs use (net.m: 1 ms, in two half-steps for v; his figure
+// program: 0.1 to 0.5 ms), and where forward Euler stays stable
+// near rest: for dv/dt = f(v) = 0.04v² + 5v + 140 − u + I the step
+// v + dt·f(v) is stable where |1 + dt·f'(v)| <= 1, f'(v) = 0.08v + 5, so
+// dt <= 2/|0.08v + 5|; at dt = 1 ms that holds for v in [−87.5, −62.5] mV,
+// which holds the resting potentials of the presets (−70 mV for regular
+// spiking). At 5 ms it holds only within 5 mV of −62.5 mV, and a run of
+// the course's single neuron at dt = 5 ms swings to about −225 mV.
+const MaxStableDtMs = 1.0
 
 func (c Config) surrogate() ops.Surrogate {
 	if c.Surrogate == nil {
@@ -359,7 +375,7 @@ func Declare(b *graph.Builder, cfg Config, v0, u0 []float64) (*Population, error
 	if b == nil {
 		return nil, errors.New("izhikevich: Declare: nil builder")
 	}
-	if err := cfg.Validate(); err != nil {
+	if err := graph.PassUnstable(b, cfg.Validate()); err != nil {
 		return nil, err
 	}
 	n, rows := cfg.Cells.Len(), max(cfg.Batch, 1)

@@ -3,9 +3,20 @@ package izhikevich
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/spikegraph/spikegraph/graph"
 )
+
+// VMin is the lowest physical membrane potential of an Izhikevich neuron
+// (mV), the lower end of V's range in graph.Neurons.VRange (there is no
+// upper end: net.m stores v as integrated, hundreds of mV at a spike). No
+// cell rests below about −90 mV, and no current in the scenarios or the
+// published panels drives v below the inhibitory reversal potential of
+// −85 mV by much; −150 mV is far below both, and a test runs every
+// scenario and panel above it. The course's neuron at dt = 5 ms swings to
+// about −225 mV.
+const VMin = -150.0
 
 // Neuron is an Izhikevich population as a network component: it meets the
 // neuron contract of package network (Size and Declare). Its input is a
@@ -44,7 +55,7 @@ func (n Neuron) Declare(b *graph.Builder, dtMs float64) (graph.Neurons, error) {
 	if err != nil {
 		return graph.Neurons{}, err
 	}
-	cells := graph.Neurons{V: p.V, Fired: p.Fired, Advance: func(i *graph.Node) error {
+	cells := graph.Neurons{V: p.V, Fired: p.Fired, VRange: graph.Range{Min: VMin, Max: math.Inf(1)}, Advance: func(i *graph.Node) error {
 		next, err := p.Step(b, p.State, i)
 		if err != nil {
 			return err

@@ -163,8 +163,17 @@ func (c Config) Validate() error {
 			}
 		}
 	}
-	return nil
+	return graph.CheckStableDt("lif: Config.DtMs", c.DtMs, c.MaxStableDtMs(), "half the shorter of TauMemMs and TauSynMs; see Config.MaxStableDtMs")
 }
+
+// MaxStableDtMs returns the largest time step (ms), half the shorter time
+// constant, checked by Validate (a *graph.UnstableError; a graph made
+// graph.WithAllowUnstable waives it). Each Euler update is a decay
+// x(k+1) = x + (dt/tau)(x_inf − x) with factor 1 − dt/tau, which must be
+// positive for a monotone decay (dt < tau, a hard rule); dt <= tau/2 keeps
+// it at least 1/2, within 0.11 of the exact exp(−dt/tau), as for the
+// conductance synapse (synapse.MaxStableDtMs).
+func (c Config) MaxStableDtMs() float64 { return math.Min(c.TauMemMs, c.TauSynMs) / 2 }
 
 // Shape returns the shape of each state variable: [N] or [Batch, N].
 func (c Config) Shape() []int {
@@ -233,7 +242,7 @@ func (c Config) expand(name string, init []float64) ([]float64, error) {
 // and i or g: one value for all, N values (repeated for every batch row) or
 // Batch·N values, all finite; an initial g must be >= 0.
 func Declare(b *graph.Builder, cfg Config, v0, syn0 []float64) (*Population, error) {
-	if err := cfg.Validate(); err != nil {
+	if err := graph.PassUnstable(b, cfg.Validate()); err != nil {
 		return nil, err
 	}
 	v, err := cfg.expand("v0", v0)

@@ -3,6 +3,8 @@ package network
 import (
 	"errors"
 	"fmt"
+
+	"github.com/spikegraph/spikegraph/graph"
 )
 
 // OptionError is bad input to a scenario or a Spec: it names the option
@@ -42,3 +44,7 @@ func wrapOption(option string, err error) error {
 
 // ErrUnknownScenario reports a scenario name that is not in the table.
 var ErrUnknownScenario = errors.New("unknown scenario")
+
+// UnstableError is graph.UnstableError: a time step beyond a component's
+// stability bound, found with errors.As under an *OptionError for "dt".
+type UnstableError = graph.UnstableError

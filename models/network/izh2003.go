@@ -82,7 +82,7 @@ func newIzh2003(ctx context.Context, o Options) (*Net, error) {
 		}
 		net.Izh2003.U0[i] = cells.B[i] * Izh2003V0
 	}
-	spec := Spec{DtMs: o.DtMs, Dtype: o.Dtype, Seed: o.Seed, Engine: o.Engine,
+	spec := Spec{DtMs: o.DtMs, Dtype: o.Dtype, Seed: o.Seed, Engine: o.Engine, AllowUnstable: o.AllowUnstable,
 		Populations: []Population{{Name: "net", Model: izhikevich.Neuron{Config: net.Izh, V0: []float64{net.V0}, U0: net.Izh2003.U0}, Inh: net.Inh}},
 		Sources:     []Source{Noise{Name: "in", To: "net", Sigma: net.Izh2003.Sigma, Stream: net.Izh2003.Noise(o.Seed).Stream}},
 		Projections: []Projection{{Name: "syn_rec", From: "net", To: "net", Synapse: CurrentPulse{}, W: w}},

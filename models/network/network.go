@@ -182,7 +182,7 @@ func ptr(x float64) *float64 { return &x }
 // Inh) with the options' clock, dtype and seed.
 func (net *Net) spec() Spec {
 	o := net.Options
-	return Spec{DtMs: o.DtMs, Dtype: o.Dtype, Seed: o.Seed, Engine: o.Engine, Populations: []Population{{
+	return Spec{DtMs: o.DtMs, Dtype: o.Dtype, Seed: o.Seed, Engine: o.Engine, AllowUnstable: o.AllowUnstable, Populations: []Population{{
 		Name: "net", Model: izhikevich.Neuron{Config: net.Izh, V0: []float64{net.V0}, U0: []float64{net.U0}}, Inh: net.Inh}}}
 }
 

@@ -10,6 +10,8 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegraph/spikegraph/graph"
+	"github.com/spikegraph/spikegraph/models/izhikevich"
+	"github.com/spikegraph/spikegraph/models/synapse"
 )
 
 // Kind is one of the built-in scenarios: an index into Scenarios().
@@ -164,6 +166,9 @@ type Options struct {
 	Engine   Engine       // Fused (the zero value) or Fine: see Spec.Engine
 	// Propagation is every projection's (see Projection.Propagation).
 	Propagation Propagation
+	// AllowUnstable runs a DtMs beyond the scenario's stability bound
+	// (Scenario.MaxStableDtMs); see Spec.AllowUnstable.
+	AllowUnstable bool
 	// PRec is the recurrent connection probability, in (0, 1], where the
 	// scenario takes it (Scenario.PRec); 0 means the course's (or the
 	// notebook's).
@@ -205,6 +210,9 @@ func (s Scenario) Check(o Options) (Options, error) {
 	if s.TauMs > 0 && o.DtMs >= s.TauMs {
 		return o, optionf("dt", "%v ms must be below tau_g = %v ms (the conductance decay factor 1 - dt/tau_g would not be positive)", o.DtMs, s.TauMs)
 	}
+	if err := s.checkStable(o.DtMs); err != nil && !o.AllowUnstable {
+		return o, &OptionError{Option: "dt", Err: err}
+	}
 	if o.Dtype == (tensor.Dtype{}) {
 		o.Dtype = tensor.Float64
 	}
@@ -225,6 +233,32 @@ func (s Scenario) Check(o Options) (Options, error) {
 		return o, optionf("n", "%d must be between %d and %d for %s", o.N, s.MinN, s.MaxN, s.Name)
 	}
 	return o, nil
+}
+
+// MaxStableDtMs returns the largest stable time step of the scenario's
+// components (ms): izhikevich.MaxStableDtMs, and synapse.MaxStableDtMs of
+// TauMs where it has conductance synapses. Check refuses a larger DtMs
+// unless Options.AllowUnstable.
+func (s Scenario) MaxStableDtMs() float64 {
+	if s.TauMs > 0 {
+		return math.Min(izhikevich.MaxStableDtMs, synapse.MaxStableDtMs(s.TauMs))
+	}
+	return izhikevich.MaxStableDtMs
+}
+
+// checkStable applies the components' stability bounds to dtMs: the
+// models' own rules, before anything is built (Build applies them again
+// through each model's Validate).
+func (s Scenario) checkStable(dtMs float64) error {
+	if err := graph.CheckStableDt("the Izhikevich neurons' step", dtMs, izhikevich.MaxStableDtMs,
+		"forward Euler of v leaves its stable range near rest; Izhikevich's programs use at most 1 ms"); err != nil {
+		return err
+	}
+	if s.TauMs > 0 {
+		return graph.CheckStableDt("the conductance synapses' step", dtMs, synapse.MaxStableDtMs(s.TauMs),
+			fmt.Sprintf("tau_g/2 with tau_g = %g ms: the Euler decay factor 1 - dt/tau_g stays >= 1/2", s.TauMs))
+	}
+	return nil
 }
 
 // Steps returns the number of steps of a run of durationMs at dtMs under

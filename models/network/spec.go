@@ -37,6 +37,12 @@ type Spec struct {
 	// Engine is the graph made of a step: Fused (the zero value) to
 	// simulate, Fine to differentiate or inspect node by node.
 	Engine Engine
+	// AllowUnstable lets components run with a DtMs beyond their
+	// documented stability bound (izhikevich.MaxStableDtMs,
+	// synapse.MaxStableDtMs, lif.Config.MaxStableDtMs); without it Build
+	// refuses such a step with an *OptionError wrapping a
+	// *graph.UnstableError.
+	AllowUnstable bool
 
 	Populations []Population
 	Sources     []Source
@@ -266,6 +272,12 @@ type Network struct {
 	Sources     []BuiltSource
 	Projections []BuiltProjection
 	Monitors    []BuiltMonitor
+	// Ranges are the documented physical ranges of states, by name: each
+	// population's V where its model documents one (graph.Neurons.VRange),
+	// its spikes in [0, 1], and conductances (a synapse group's g, an
+	// event group's h) >= 0. A run's guard (package sim's WithGuard) checks
+	// them, and that every state is finite, after every step.
+	Ranges map[string]graph.Range
 }
 
 // BuiltPopulation says where a population's nodes are.
@@ -339,7 +351,11 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 	if s.Dtype == (tensor.Dtype{}) {
 		s.Dtype = tensor.Float64
 	}
-	g, err := graph.New(graph.WithDtype(s.Dtype))
+	gopts := []graph.Option{graph.WithDtype(s.Dtype)}
+	if s.AllowUnstable {
+		gopts = append(gopts, graph.WithAllowUnstable())
+	}
+	g, err := graph.New(gopts...)
 	if err != nil {
 		return nil, wrapOption("Dtype", err)
 	}
@@ -349,7 +365,7 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 	if err := s.checkNames(); err != nil {
 		return nil, err
 	}
-	net = &Network{Spec: s, Graph: g}
+	net = &Network{Spec: s, Graph: g, Ranges: map[string]graph.Range{}}
 	c := clock{dtMs: s.DtMs, seed: s.Seed, g: g}
 
 	// 1. Populations: states at sample k.
@@ -380,6 +396,10 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 		bp := BuiltPopulation{Name: p.Name, N: n, Inh: p.Inh}
 		bp.V, _ = g.NameOf(cells.V)
 		bp.Fired, _ = g.NameOf(cells.Fired)
+		if cells.VRange.Bounded() {
+			net.Ranges[bp.V] = cells.VRange
+		}
+		net.Ranges[bp.Fired] = graph.Range{Min: 0, Max: 1}
 		for _, x := range p.Inh {
 			if x {
 				bp.NInh++
@@ -492,7 +512,7 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 			if sh := spikes.Shape(); len(sh) == 2 {
 				cfg.Batch = sh[0] // batched presynaptic spikes: a conductance per batch row
 			}
-			if err := cfg.Validate(); err != nil {
+			if err := graph.PassUnstable(b, cfg.Validate()); err != nil {
 				return nil, wrapOption(field+".Synapse", err)
 			}
 			if prop == Event && s.Engine == Fused && post.cells.FusedCond != nil && syn.Order == synapse.OrderCourse &&
@@ -513,6 +533,9 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 					return nil, wrapOption(field, err)
 				}
 				b.SetNext(eg.H, hNext)
+				if name, ok := g.NameOf(eg.H); ok {
+					net.Ranges[name] = graph.Range{Min: 0, Max: math.Inf(1)}
+				}
 				current, bp.Conductance = i, &cfg
 				break
 			}
@@ -529,6 +552,9 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 				return nil, wrapOption(field, err)
 			}
 			b.SetNext(grp.G, gNext)
+			if name, ok := g.NameOf(grp.G); ok {
+				net.Ranges[name] = graph.Range{Min: 0, Max: math.Inf(1)}
+			}
 			current, bp.Conductance = i, &cfg
 		case CurrentPulse:
 			if prop == Event {

@@ -118,8 +118,18 @@ func (c Config) Validate() error {
 	if c.Order < OrderCourse || c.Order > OrderNotebookNeat {
 		return fmt.Errorf("synapse: Config.Order = %d is unknown", int(c.Order))
 	}
-	return nil
+	return graph.CheckStableDt("synapse: Config.DtMs", c.DtMs, MaxStableDtMs(c.TauMs), "half the conductance decay time tau_g; see MaxStableDtMs")
 }
+
+// MaxStableDtMs returns the largest time step (ms) for a conductance that
+// decays with time constant tauMs, tau/2, checked by Config.Validate (a
+// *graph.UnstableError; a graph made graph.WithAllowUnstable waives it).
+// The Euler decay g(k+1) = g(k)·(1 − dt/tau) must stay positive and
+// monotone (dt < tau, a hard rule); at dt <= tau/2 the factor is at least
+// 1/2, within 0.11 of the exact exp(−dt/tau) = 0.61, and a spike's
+// conductance lasts at least two steps, so the current sampled at each
+// step still follows the decay instead of vanishing after one step.
+func MaxStableDtMs(tauMs float64) float64 { return tauMs / 2 }
 
 // Decay returns the per-step decay factor 1 - dt/tau_g.
 func (c Config) Decay() float64 { return 1 - c.DtMs/c.TauMs }
@@ -141,7 +151,7 @@ func Declare(b *graph.Builder, cfg Config) (*Group, error) {
 	if b == nil {
 		return nil, errors.New("synapse: Declare: nil builder")
 	}
-	if err := cfg.Validate(); err != nil {
+	if err := graph.PassUnstable(b, cfg.Validate()); err != nil {
 		return nil, err
 	}
 	s := &Group{Config: cfg, zeroE: true}
@@ -275,7 +285,7 @@ func DeclareEvent(b *graph.Builder, cfg Config) (*EventGroup, error) {
 	if b == nil {
 		return nil, errors.New("synapse: DeclareEvent: nil builder")
 	}
-	if err := cfg.Validate(); err != nil {
+	if err := graph.PassUnstable(b, cfg.Validate()); err != nil {
 		return nil, err
 	}
 	out, err := cfg.Outgoing()

@@ -162,8 +162,14 @@ func checkRunName(name string) error {
 }
 
 func checkName(name string) error {
-	if name == "" || name == SummaryName || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
+	if name == "" || name == SummaryName || strings.ContainsAny(name, `\`) || strings.HasPrefix(name, ".") {
 		return fmt.Errorf("%w: %q", ErrInvalidName, name)
+	}
+	// One folder level at most ("watch/net__v.npy"), each part a plain name.
+	if dir, file, ok := strings.Cut(name, "/"); ok {
+		if dir == "" || file == "" || strings.Contains(file, "/") || strings.HasPrefix(dir, ".") || strings.HasPrefix(file, ".") {
+			return fmt.Errorf("%w: %q", ErrInvalidName, name)
+		}
 	}
 	return nil
 }
@@ -197,7 +203,13 @@ func (r *Run) Create(name string) (*os.File, error) {
 	if err := r.claim(name); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(filepath.Join(r.dir, name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	path := filepath.Join(r.dir, name)
+	if dir := filepath.Dir(path); dir != r.dir {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("outdir: create %q: %w", name, err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("outdir: create %q: %w", name, err)
 	}
@@ -369,9 +381,14 @@ func (r *Run) Finish(status string, summary any) error {
 		return ErrFinished
 	}
 	r.finished = true
+	dirs := map[string]bool{}
 	for _, name := range r.files {
 		if err := syncFile(filepath.Join(r.dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("outdir: sync %q: %w", name, err)
+		}
+		if dir, _, ok := strings.Cut(name, "/"); ok && !dirs[dir] {
+			dirs[dir] = true
+			syncDir(filepath.Join(r.dir, dir)) // the subfolder's entries
 		}
 	}
 	b, err := withStatus(summary, status)

@@ -222,7 +222,7 @@ func TestMarkKilled(t *testing.T) {
 func TestCreateNames(t *testing.T) {
 	t.Parallel()
 	r := begin(t, t.TempDir(), "")
-	for _, name := range []string{"", ".", "..", "../x", "a/b", `a\b`, ".hidden", SummaryName, "/abs"} {
+	for _, name := range []string{"", ".", "..", "../x", "a/b/c", "a/", "a/.b", `a\b`, ".hidden", SummaryName, "/abs"} {
 		if _, err := r.Create(name); !errors.Is(err, ErrInvalidName) || !strings.HasPrefix(err.Error(), "outdir: ") {
 			t.Errorf("Create(%q): err = %v, want ErrInvalidName", name, err)
 		}
@@ -232,6 +232,15 @@ func TestCreateNames(t *testing.T) {
 		t.Fatalf("Create(ok.txt): %v", err)
 	}
 	_ = f.Close()
+	// One folder level: the folder is made (the watch/ files of a run).
+	if f, err := r.Create("watch/ok.npy"); err != nil {
+		t.Errorf("Create(watch/ok.npy): %v", err)
+	} else {
+		_ = f.Close()
+		if _, err := os.Stat(filepath.Join(r.Dir(), "watch", "ok.npy")); err != nil {
+			t.Error(err)
+		}
+	}
 	if _, err := r.Create("ok.txt"); !errors.Is(err, ErrDuplicate) {
 		t.Errorf("second Create(ok.txt): err = %v, want ErrDuplicate", err)
 	}
