@@ -311,3 +311,37 @@ func mustKernel(b *testing.B, op interface {
 	}
 	return k
 }
+
+// TestCondStepInPlace: with CondE the step may run with v, u, fired and h
+// being its own output's regions (InPlaceRegions; the lean executor's
+// in-place update) and gives the bits of a separate output; an input
+// overlapping the output anywhere else is refused.
+func TestCondStepInPlace(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	const n = 50
+	izh, prm := izhCase(n)
+	izh.CondE, izh.CondDecay = []float64{0, -85}, 0.95
+	izh.Cells, _ = CellsOf(prm[0], prm[1], prm[2], prm[3])
+	state := make([]float64, 5*n)
+	for j := 0; j < n; j++ {
+		state[j], state[n+j] = -70+40*rng.Float64(), -14
+		if rng.Float64() < 0.1 {
+			state[2*n+j] = 1
+		}
+		state[3*n+j], state[4*n+j] = rng.Float64(), rng.Float64()
+	}
+	want := conform(t, izh, vals64(state[:n], state[n:2*n], state[2*n:3*n], state[3*n:])...)
+	out := dense64(append([]float64(nil), state...), 5*n)
+	buf := out.Data().([]float64)
+	part := func(lo, hi int) gorgonia.Value { return dense64(buf[lo:hi], hi-lo) }
+	k, err := izh.Kernel(out, []gorgonia.Value{part(0, n), part(n, 2*n), part(2*n, 3*n), part(3*n, 5*n)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := k(); err != nil {
+		t.Fatal(err)
+	}
+	sameBits(t, "in place", buf, want)
+	_, err = izh.Kernel(out, []gorgonia.Value{part(n, 2*n), part(0, n), part(2*n, 3*n), part(3*n, 5*n)})
+	wantErr(t, err, "shares memory")
+}

@@ -202,6 +202,23 @@ func (op IzhikevichStep) Arity() int {
 	return n
 }
 
+// InPlaceRegions returns, with CondE, where each input may lie in the
+// packed output (session.StateUpdater): v at 0, u at n, fired at 2n and h
+// at 3n; the other inputs nowhere. The course loop with conductances reads
+// neuron j's v, u, fired and h before it writes them. Without CondE it
+// returns nil.
+func (op IzhikevichStep) InPlaceRegions(n int) []int {
+	if len(op.CondE) == 0 {
+		return nil
+	}
+	r := make([]int, op.Arity())
+	for i := range r {
+		r[i] = -1
+	}
+	r[0], r[1], r[2], r[len(r)-1] = 0, n, 2*n, 3*n
+	return r
+}
+
 // outLen returns the packed output's length for n neurons: (3+K)n.
 func (op IzhikevichStep) outLen(n int) int { return (3 + len(op.CondE)) * n }
 

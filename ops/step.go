@@ -57,8 +57,31 @@ func checkStep(op stepOp, out gorgonia.Value, inputs []gorgonia.Value) ([]floatV
 	if err != nil {
 		return nil, floatView{}, err
 	}
-	if anyOverlap(o, x) {
-		return nil, floatView{}, fmt.Errorf("ops: %v: the output shares memory with an input", op)
+	var regions []int
+	if r, ok := op.(interface{ InPlaceRegions(int) []int }); ok {
+		regions = r.InPlaceRegions(n)
+	}
+	if !aliasesAllowed(o, x, regions) {
+		return nil, floatView{}, fmt.Errorf("ops: %v: the output shares memory with an input (other than as its own region, InPlaceRegions)", op)
 	}
 	return x, o, nil
+}
+
+// aliasesAllowed reports whether every input that shares memory with out
+// is exactly the region of out that regions gives it (regions[k] is input
+// k's offset, -1 or missing for none).
+func aliasesAllowed(out floatView, in []floatView, regions []int) bool {
+	for k, v := range in {
+		if v.dt != out.dt || !overlap(v, out) {
+			continue
+		}
+		if k >= len(regions) || regions[k] < 0 {
+			return false
+		}
+		r, m := regions[k], v.len()
+		if r+m > out.len() || !sameView(v, out.part(r, m)) {
+			return false
+		}
+	}
+	return true
 }

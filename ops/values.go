@@ -28,6 +28,14 @@ func (v floatView) len() int {
 	return len(v.f64)
 }
 
+// part returns the m elements from offset r.
+func (v floatView) part(r, m int) floatView {
+	if v.dt == tensor.Float32 {
+		return floatView{dt: v.dt, f32: v.f32[r : r+m]}
+	}
+	return floatView{dt: v.dt, f64: v.f64[r : r+m]}
+}
+
 // at returns element i as a float64 (exact for both dtypes). It compares
 // dtypes, which compares interfaces (runtime.ifaceeq): per element in a hot
 // loop that costs more than a check, so loops switch on dt once instead.

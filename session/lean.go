@@ -42,6 +42,21 @@ type InPlacer interface {
 	InPlace() int
 }
 
+// StateUpdater is implemented by fused ops that may update, in place, the
+// states whose next values they compute: InPlaceRegions returns, for an
+// op whose first input has n elements, the offset in the op's output of
+// the region that each input may be exactly (-1: none), and the op reads
+// element j of such an input before it writes element j of the region.
+// The lean executor then stores those states inside the op's output (each
+// state's next value, a Viewer of the output, is the state's own memory),
+// when every other node reading them runs before the op: the carry copies
+// nothing, and the op's loop touches half the memory. An input may also be
+// an InPlacer's output whose in-place input is such a state. Session.Run
+// saves and restores these states around the run.
+type StateUpdater interface {
+	InPlaceRegions(n int) []int
+}
+
 // Viewer is implemented by ops whose output is a view of their inputs'
 // memory in the lean executor (e.g. one part of a fused op's packed
 // output): View is called once, when the session compiles the graph, and
@@ -200,6 +215,128 @@ func inPlaceOf(eg *gorgonia.ExprGraph, n *gorgonia.Node, in []gorgonia.Value, st
 	return in[i], true
 }
 
+// updateInPlace finds the ops (StateUpdater) that can keep their states
+// inside their output. For each it returns the output buffer (prealloc),
+// the states' values (views of it, in bind) and the states (own).
+func updateInPlace(g *graph.Graph, slots map[string]*slot) (prealloc, bind map[*gorgonia.Node]gorgonia.Value, own map[*slot]bool, err error) {
+	eg := g.ExprGraph()
+	sorted, err := gorgonia.Sort(eg)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("session: sorting the graph: %w", err)
+	}
+	pos := map[*gorgonia.Node]int{} // program order
+	for i, n := range sorted {
+		pos[n] = len(sorted) - 1 - i
+	}
+	stateOf := map[*gorgonia.Node]*slot{}
+	for _, sl := range slots {
+		if sl.kind == "state" {
+			stateOf[sl.node] = sl
+		}
+	}
+	children := func(n *gorgonia.Node) []*gorgonia.Node {
+		var out []*gorgonia.Node
+		for it := eg.From(n.ID()); it.Next(); {
+			out = append(out, it.Node().(*gorgonia.Node))
+		}
+		return out
+	}
+	consumers := func(n *gorgonia.Node) []*gorgonia.Node {
+		var out []*gorgonia.Node
+		for it := eg.To(n.ID()); it.Next(); {
+			out = append(out, it.Node().(*gorgonia.Node))
+		}
+		return out
+	}
+	prealloc, bind, own = map[*gorgonia.Node]gorgonia.Value{}, map[*gorgonia.Node]gorgonia.Value{}, map[*slot]bool{}
+	for _, o := range sorted {
+		up, ok := o.Op().(StateUpdater)
+		if !ok {
+			continue
+		}
+		kids := children(o)
+		if len(kids) == 0 {
+			continue
+		}
+		regions := up.InPlaceRegions(kids[0].Shape().TotalSize())
+		out, err := newBuffer(o)
+		if err != nil {
+			continue
+		}
+		views := map[*slot]gorgonia.Value{}
+		fits := len(regions) > 0
+		for k, r := range regions {
+			if !fits || k >= len(kids) {
+				fits = false
+				break
+			}
+			if r < 0 {
+				continue
+			}
+			c := kids[k]
+			sl, viaOp := stateOf[c], (*gorgonia.Node)(nil)
+			if sl == nil { // an InPlacer's output over a state read by it alone
+				ip, isIP := c.Op().(InPlacer)
+				ck := children(c)
+				if !isIP || ip.InPlace() < 0 || ip.InPlace() >= len(ck) || len(consumers(c)) != 1 {
+					fits = false
+					break
+				}
+				st := ck[ip.InPlace()]
+				if sl = stateOf[st]; sl == nil || len(consumers(st)) != 1 {
+					fits = false
+					break
+				}
+				viaOp = c
+			}
+			next, err := g.Node(sl.name + graph.NextSuffix)
+			v, isViewer := next.Op().(Viewer)
+			if err != nil || !isViewer || own[sl] || views[sl] != nil {
+				fits = false
+				break
+			}
+			if nk := children(next); len(nk) != 1 || nk[0] != o {
+				fits = false
+				break
+			}
+			view, err := v.View([]gorgonia.Value{out})
+			if err != nil || !atOffset(view, out, r, sl.size) {
+				fits = false
+				break
+			}
+			for _, x := range consumers(sl.node) {
+				if x != o && x != viaOp && pos[x] > pos[o] {
+					fits = false // read after the op has overwritten it
+				}
+			}
+			views[sl] = view
+		}
+		if !fits || len(views) == 0 {
+			continue
+		}
+		prealloc[o] = out
+		for sl, v := range views {
+			bind[sl.node], own[sl] = v, true
+		}
+	}
+	return prealloc, bind, own, nil
+}
+
+// atOffset reports whether view is the size elements of buf from offset.
+func atOffset(view, buf gorgonia.Value, offset, size int) bool {
+	a, b := floats(view), floats(buf)
+	if size < 1 || a.len() != size || offset < 0 || offset+size > b.len() {
+		return false
+	}
+	switch {
+	case a.f64 != nil && b.f64 != nil:
+		return &a.f64[0] == &b.f64[offset]
+	case a.f32 != nil && b.f32 != nil:
+		return &a.f32[0] == &b.f32[offset]
+	}
+	return false
+}
+
 // pingPong finds the states that two lean programs can carry without a
 // copy: a state whose next value is an op node's output, or a part (a
 // Viewer such as ops.Part) of one, that no other state's next value
@@ -207,7 +344,7 @@ func inPlaceOf(eg *gorgonia.ExprGraph, n *gorgonia.Node, in []gorgonia.Value, st
 // (the op node) and, in next, the state's next node; the two programs
 // then write those op nodes into buffers of their own, and each reads its
 // states from the other's, so that the carry is a swap of programs.
-func pingPong(g *graph.Graph, slots map[string]*slot) (targets map[*gorgonia.Node]*gorgonia.Node, next map[*slot]*gorgonia.Node, err error) {
+func pingPong(g *graph.Graph, slots map[string]*slot, own map[*slot]bool) (targets map[*gorgonia.Node]*gorgonia.Node, next map[*slot]*gorgonia.Node, err error) {
 	bound := map[*gorgonia.Node]bool{}
 	for _, sl := range slots {
 		bound[sl.node] = true
@@ -227,7 +364,7 @@ func pingPong(g *graph.Graph, slots map[string]*slot) (targets map[*gorgonia.Nod
 	used := map[*gorgonia.Node]bool{} // next nodes taken
 	names := make([]string, 0, len(slots))
 	for name, sl := range slots {
-		if sl.kind == "state" {
+		if sl.kind == "state" && !own[sl] {
 			names = append(names, name)
 		}
 	}

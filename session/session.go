@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"gorgonia.org/gorgonia"
@@ -45,6 +46,10 @@ type slot struct {
 	// pp, for a state the lean executor carries by swapping programs,
 	// holds its buffer in each program: pp[p] is what program p reads.
 	pp *[2]binding
+	// own: the lean executor keeps the state inside the output of the op
+	// that computes its next value (StateUpdater), so its next value is
+	// its own memory and the carry does nothing.
+	own bool
 }
 
 // binding is a slot's value and its typed views.
@@ -451,12 +456,39 @@ func New(g *graph.Graph, opts ...Option) (s *Session, err error) {
 // its states from the buffers the other writes, so the carry copies
 // nothing), else one.
 func (s *Session) compileLean(c config) error {
-	targets, next, err := pingPong(s.g, s.slots)
+	ownOut, ownBind, own, err := updateInPlace(s.g, s.slots)
 	if err != nil {
 		return err
 	}
+	for sl := range own {
+		b, err := bindingOf(ownBind[sl.node])
+		if err != nil {
+			return fmt.Errorf("session: state %q: %w", sl.name, err)
+		}
+		if err := copyValue(b.val, sl.val); err != nil { // the initial state
+			return fmt.Errorf("session: state %q: %w", sl.name, err)
+		}
+		sl.own = true
+		sl.use(b)
+	}
+	defer func() { // Run restores the states that ops update in place
+		for _, l := range s.leans {
+			for sl := range own {
+				l.inplace = append(l.inplace, sl.val)
+			}
+		}
+	}()
+	targets, next, err := pingPong(s.g, s.slots, own)
+	if err != nil {
+		return err
+	}
+	for sl, n := range next {
+		if _, inPlace := ownOut[targets[n]]; inPlace {
+			delete(next, sl) // an op that updates in place has one output buffer: copy this one
+		}
+	}
 	if len(next) == 0 {
-		l, err := compileLean(s.g, s.slots, c, nil, nil)
+		l, err := compileLean(s.g, s.slots, c, ownBind, ownOut)
 		if err != nil {
 			return err
 		}
@@ -465,7 +497,7 @@ func (s *Session) compileLean(c config) error {
 	}
 	var bufs, binds [2]map[*gorgonia.Node]gorgonia.Value
 	for p := range bufs {
-		bufs[p], binds[p] = map[*gorgonia.Node]gorgonia.Value{}, map[*gorgonia.Node]gorgonia.Value{}
+		bufs[p], binds[p] = maps.Clone(ownOut), maps.Clone(ownBind)
 		for _, o := range targets {
 			if _, ok := bufs[p][o]; ok {
 				continue
@@ -528,7 +560,7 @@ type readBind struct {
 func (s *Session) bindLeanReads(outputs map[string]*gorgonia.Node) error {
 	owned := func(v gorgonia.Value) bool {
 		for _, sl := range s.states {
-			if sl.pp == nil && sharesMemory(v, sl.val) {
+			if sl.pp == nil && !sl.own && sharesMemory(v, sl.val) {
 				return true
 			}
 		}
@@ -937,8 +969,8 @@ func (s *Session) exec() (err error) {
 // commit copies every next value into its state and runs the state checks.
 func (s *Session) commit() error {
 	for _, sl := range s.states {
-		if sl.pp != nil {
-			continue // swapped below
+		if sl.pp != nil || sl.own {
+			continue // swapped below, or updated in place
 		}
 		if err := sl.load(*sl.next); err != nil {
 			return err

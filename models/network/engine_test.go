@@ -101,15 +101,7 @@ func TestLeanEqualsTapeMachine(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			open := func(opts ...session.Option) (*session.Session, *network.Net) {
-				net, err := network.New(tc.kind, tc.opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				s, err := session.New(net.Graph, opts...)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return s, net
+				return newSession(t, tc.kind, tc.opts, opts...)
 			}
 			lean, net := open(session.WithExecutor(session.Lean))
 			tape, tnet := open(session.WithTapeMachine())

@@ -439,15 +439,7 @@ func feedAndStep(t *testing.T, k int, pairs ...any) {
 // nothing that the steps after it compute.
 func TestDeliverRunsInPlace(t *testing.T) {
 	open := func() (*session.Session, *network.Net) {
-		net, err := network.New(network.Recurrent, network.Options{Seed: 3, N: 300, Propagation: network.Event})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := session.New(net.Graph)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s, net
+		return newSession(t, network.Recurrent, network.Options{Seed: 3, N: 300, Propagation: network.Event})
 	}
 	a, anet := open()
 	b, bnet := open()
@@ -524,4 +516,55 @@ func TestFusedCellsRefuseSetParam(t *testing.T) {
 			t.Fatalf("fine: SetParam(net/a) = %v", err)
 		}
 	}
+}
+
+// TestPopulationUpdatesInPlace: the merged population op of the
+// event-driven recurrent network keeps v, u, fired and the conductances
+// inside its own output (session.StateUpdater): each state's next value is
+// the state's own memory, which stays put from step to step, and the
+// values equal the tape machine's, which copies, bit for bit.
+func TestPopulationUpdatesInPlace(t *testing.T) {
+	open := func(opts ...session.Option) (*session.Session, *network.Net) {
+		return newSession(t, network.Recurrent, network.Options{Seed: 2, N: 300, Propagation: network.Event}, opts...)
+	}
+	lean, lnet := open()
+	tape, tnet := open(session.WithTapeMachine())
+	names := []string{network.NameV, network.NameU, network.NameFired, "net/" + network.NameCondState}
+	first := map[string]*float64{}
+	for _, name := range names {
+		v, _ := lean.StateView(name)
+		first[name] = &v.F64[0]
+	}
+	for k := 0; k < 700; k++ {
+		feedAndStep(t, k, lean, lnet, tape, tnet)
+		for _, name := range names {
+			v, _ := lean.StateView(name)
+			next, err := lean.Fetched(name + ":next")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if &v.F64[0] != first[name] || &next.Data().([]float64)[0] != first[name] {
+				t.Fatalf("step %d: %s moved, or its next value is not its own memory", k, name)
+			}
+			a, _ := lean.State(name)
+			b, _ := tape.State(name)
+			if !slices.Equal(a, b) {
+				t.Fatalf("step %d: %s differs from the tape machine's", k, name)
+			}
+		}
+	}
+}
+
+// newSession builds kind with o and compiles it with opts.
+func newSession(t testing.TB, kind network.Kind, o network.Options, opts ...session.Option) (*session.Session, *network.Net) {
+	t.Helper()
+	net, err := network.New(kind, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := session.New(net.Graph, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, net
 }
