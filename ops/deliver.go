@@ -261,7 +261,17 @@ func (k *deliverKernel) run() {
 func scatter[T float32 | float64](src *EventSynapses, val []T, s []T, h []T) {
 	w := src.Out
 	nPost := w.Cols
-	for p, sp := range s {
+	var zero T
+	var words []uint64 // s's bits, for float64: a spike vector is mostly zeros
+	if unsafe.Sizeof(zero) == 8 && len(s) > 0 {
+		words = unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
+	}
+	for p := 0; p < len(s); p++ {
+		if words != nil && p&3 == 0 && p+4 <= len(words) && words[p]|words[p+1]|words[p+2]|words[p+3] == 0 {
+			p += 3 // four silent neurons (+0 each), one test
+			continue
+		}
+		sp := s[p]
 		if sp == 0 {
 			continue
 		}
