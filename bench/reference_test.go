@@ -41,16 +41,12 @@ func TestReferenceDrawsTheGraphsSynapses(t *testing.T) {
 				default:
 					t.Fatalf("unexpected projection %q", p.Name)
 				}
-				if (p.CSR != nil) != (n > DenseMaxN) {
-					t.Errorf("%s: sparse = %v at n = %d, want %v", p.Name, p.CSR != nil, n, n > DenseMaxN)
+				if p.Sparse() != (n > DenseMaxN) {
+					t.Errorf("%s: sparse = %v at n = %d, want %v", p.Name, p.Sparse(), n, n > DenseMaxN)
 				}
-				var w []float64
-				if p.CSR != nil {
-					if w, err = p.CSR.Dense(); err != nil {
-						t.Fatal(err)
-					}
-				} else {
-					w = p.Conductance.W
+				w, err := p.DenseWeights()
+				if err != nil {
+					t.Fatal(err)
 				}
 				if len(f.post) != p.Synapses {
 					t.Errorf("%s: reference holds %d synapses, graph %d", p.Name, len(f.post), p.Synapses)

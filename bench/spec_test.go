@@ -32,7 +32,7 @@ func TestSpecBuilds(t *testing.T) {
 			t.Fatalf("n=%d: %d sources, %d projections", n, len(net.Sources), len(net.Projections))
 		}
 		for _, p := range net.Projections {
-			if sparse := p.CSR != nil; sparse != (n > DenseMaxN) {
+			if sparse := p.Sparse(); sparse != (n > DenseMaxN) {
 				t.Errorf("n=%d: %s sparse = %v", n, p.Name, sparse)
 			}
 		}

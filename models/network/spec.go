@@ -303,16 +303,51 @@ type BuiltProjection struct {
 	Name     string
 	Synapses int // nonzero weights
 	// Conductance is the synapse group's config for a Conductance
-	// projection (nil otherwise): its dense W, E, TauMs and the clock's dt.
+	// projection (nil otherwise): its weights (dense W, Sparse, or, for
+	// drawn sparse event-driven projections, Out by presynaptic neuron), E, TauMs
+	// and the clock's dt.
 	Conductance *synapse.Config
 	// W is the dense weight matrix [post, pre] of a dense CurrentPulse
 	// projection.
 	W []float64
-	// CSR is the weight matrix of a sparse projection.
+	// CSR is the weight matrix of a sparse projection by rows (nil for a
+	// drawn, sparse, event-driven conductance projection: see
+	// Conductance.Out).
 	CSR *ops.CSR
 	// Propagation is how the projection was built: Dense or Event (Auto
 	// resolved).
 	Propagation Propagation
+}
+
+// Sparse reports whether the projection's weights are stored sparse (CSR
+// by rows, or Conductance.Out by presynaptic neuron).
+func (p BuiltProjection) Sparse() bool {
+	return p.CSR != nil || (p.Conductance != nil && p.Conductance.Out != nil)
+}
+
+// DenseWeights returns the weights as a dense [post, pre] matrix,
+// row-major, from however they are stored (W, CSR or Conductance's W,
+// Sparse or Out): for inspection and tests of small networks, since it
+// allocates post × pre values.
+func (p BuiltProjection) DenseWeights() ([]float64, error) {
+	c := p.Conductance
+	switch {
+	case p.W != nil:
+		return append([]float64(nil), p.W...), nil
+	case p.CSR != nil:
+		return p.CSR.Dense()
+	case c != nil && c.W != nil:
+		return append([]float64(nil), c.W...), nil
+	case c != nil && c.Sparse != nil:
+		return c.Sparse.Dense()
+	case c != nil && c.Out != nil:
+		t, err := c.Out.Transpose()
+		if err != nil {
+			return nil, err
+		}
+		return t.Dense()
+	}
+	return nil, fmt.Errorf("network: projection %q holds no weights", p.Name)
 }
 
 // BuiltMonitor is a monitor resolved to a node name.
@@ -475,13 +510,6 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 			}
 			projStreams[p.Stream] = p.Name
 		}
-		w, csr, nnz, err := p.weights(ctx, s.Seed, post.n, preN, post.Inh, preInh)
-		if errors.Is(err, ctx.Err()) && ctx.Err() != nil {
-			return nil, fmt.Errorf("network: build %s: %w", field, err)
-		}
-		if err != nil {
-			return nil, wrapOption(field, err)
-		}
 		b := g.Scope(p.Name)
 		spikes, err := delayed(b, pre, p.DelaySteps)
 		if err != nil {
@@ -500,6 +528,24 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 			}
 			prop = Dense
 		}
+		// Drawn sparse event-driven conductances go straight into the
+		// layout they are read in (by presynaptic neuron): never held by
+		// rows.
+		_, conductance := p.Synapse.(Conductance)
+		var w []float64
+		var csr, out *ops.CSR
+		var nnz int
+		if prop == Event && conductance && p.Sparse && p.W == nil {
+			out, nnz, err = p.outgoing(ctx, s.Seed, post.n, preN, post.Inh, preInh)
+		} else {
+			w, csr, nnz, err = p.weights(ctx, s.Seed, post.n, preN, post.Inh, preInh)
+		}
+		if errors.Is(err, ctx.Err()) && ctx.Err() != nil {
+			return nil, fmt.Errorf("network: build %s: %w", field, err)
+		}
+		if err != nil {
+			return nil, wrapOption(field, err)
+		}
 		bp := BuiltProjection{Name: p.Name, Synapses: nnz, CSR: csr, Propagation: prop}
 		var current *graph.Node
 		switch syn := p.Synapse.(type) {
@@ -508,7 +554,7 @@ func (s Spec) BuildContext(ctx context.Context) (net *Network, err error) {
 			if err != nil {
 				return nil, wrapOption(field+".Synapse", err)
 			}
-			cfg := synapse.Config{NPre: preN, NPost: post.n, W: w, Sparse: csr, E: e, TauMs: syn.TauMs, DtMs: s.DtMs, Order: syn.Order}
+			cfg := synapse.Config{NPre: preN, NPost: post.n, W: w, Sparse: csr, Out: out, E: e, TauMs: syn.TauMs, DtMs: s.DtMs, Order: syn.Order}
 			if sh := spikes.Shape(); len(sh) == 2 {
 				cfg.Batch = sh[0] // batched presynaptic spikes: a conductance per batch row
 			}
@@ -813,27 +859,15 @@ func (p Projection) weights(ctx context.Context, seed uint64, nPost, nPre int, p
 		}
 		return append([]float64(nil), p.W...), nil, nnz, nil
 	}
-	if p.Connect == nil || p.Weights == nil {
-		return nil, nil, 0, optionf("Connect", "give Connect and Weights, or W")
-	}
-	for i, sc := range p.Scale {
-		if math.IsNaN(sc.Factor) || math.IsInf(sc.Factor, 0) {
-			return nil, nil, 0, optionf(fmt.Sprintf("Scale[%d].Factor", i), "%v is not finite", sc.Factor)
-		}
-		if (sc.Pre != Any && preInh == nil) || (sc.Post != Any && postInh == nil) {
-			return nil, nil, 0, &OptionError{Option: fmt.Sprintf("Scale[%d]", i), Err: errNoLabels}
-		}
+	if err := p.checkGenerated(postInh, preInh); err != nil {
+		return nil, nil, 0, err
 	}
 	if !p.Sparse && uint64(nPost)*uint64(nPre) > maxDense {
 		return nil, nil, 0, optionf("Connect", "%d x %d dense weights exceed %d values (set Sparse)", nPost, nPre, uint64(maxDense))
 	}
-	r := rand.New(rand.NewPCG(seed, p.Stream))
-	draw, err := p.Weights.Sampler(r)
-	if err != nil {
-		return nil, nil, 0, wrapOption("Weights", err)
-	}
 	var w []float64
 	var rows *rowSink
+	var err error
 	if p.Sparse {
 		if rows, err = newRowSink(nPost, nPre); err != nil {
 			return nil, nil, 0, wrapOption("Connect", err)
@@ -841,7 +875,60 @@ func (p Projection) weights(ctx context.Context, seed uint64, nPost, nPre int, p
 	} else {
 		w = make([]float64, nPost*nPre)
 	}
-	nnz, lastPost, lastPre := 0, 0, -1
+	nnz := 0
+	err = p.eachSynapse(ctx, seed, nPost, nPre, postInh, preInh, func(post, pre int, x float64) error {
+		if x != 0 {
+			nnz++
+		}
+		if rows != nil {
+			return rows.add(post, pre, x)
+		}
+		w[post*nPre+pre] = x
+		return nil
+	})
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if rows != nil {
+		csr, err := rows.build()
+		if err != nil {
+			return nil, nil, 0, wrapOption("Connect", err)
+		}
+		return nil, csr, nnz, nil
+	}
+	return w, nil, nnz, nil
+}
+
+// checkGenerated checks a projection whose synapses are drawn: Connect
+// and Weights given, finite scales, labels where a scale needs them.
+func (p Projection) checkGenerated(postInh, preInh []bool) error {
+	if p.Connect == nil || p.Weights == nil {
+		return optionf("Connect", "give Connect and Weights, or W")
+	}
+	for i, sc := range p.Scale {
+		if math.IsNaN(sc.Factor) || math.IsInf(sc.Factor, 0) {
+			return optionf(fmt.Sprintf("Scale[%d].Factor", i), "%v is not finite", sc.Factor)
+		}
+		if (sc.Pre != Any && preInh == nil) || (sc.Post != Any && postInh == nil) {
+			return &OptionError{Option: fmt.Sprintf("Scale[%d]", i), Err: errNoLabels}
+		}
+	}
+	return nil
+}
+
+// eachSynapse draws p's synapses (Connect and Weights from
+// PCG(seed, p.Stream), one weight right after each synapse, then the
+// block scales in order) and calls put for each, zero weights included,
+// in Connect's order (post ascending, then pre). It checks the order, the
+// ranges and ctx (once a row); its errors are *OptionErrors for Weights
+// or Connect (put's errors too).
+func (p Projection) eachSynapse(ctx context.Context, seed uint64, nPost, nPre int, postInh, preInh []bool, put func(post, pre int, x float64) error) error {
+	r := rand.New(rand.NewPCG(seed, p.Stream))
+	draw, err := p.Weights.Sampler(r)
+	if err != nil {
+		return wrapOption("Weights", err)
+	}
+	lastPost, lastPre := 0, -1
 	var bad error
 	err = p.Connect.Rows(nPost, nPre, r, func(post, pre int) bool {
 		if post < 0 || post >= nPost || pre < 0 || pre >= nPre || post < lastPost || (post == lastPost && pre <= lastPre) {
@@ -860,30 +947,67 @@ func (p Projection) weights(ctx context.Context, seed uint64, nPost, nPre int, p
 				x *= sc.Factor
 			}
 		}
-		if x != 0 {
-			nnz++
-		}
-		if rows != nil {
-			bad = rows.add(post, pre, x)
-			return bad == nil
-		}
-		w[post*nPre+pre] = x
-		return true
+		bad = put(post, pre, x)
+		return bad == nil
 	})
 	if err == nil {
 		err = bad
 	}
-	if err != nil {
-		return nil, nil, 0, wrapOption("Connect", err)
+	return wrapOption("Connect", err)
+}
+
+// outgoing draws p's synapses as eachSynapse does and stores them by
+// presynaptic neuron, Wᵀ [nPre, nPost] with zero weights left out, the
+// layout event-driven propagation reads: it draws twice, first to count
+// each presynaptic neuron's synapses and then to place them, so neither a
+// COO copy nor the matrix by rows is ever held (at n = 1e6 with 100
+// synapses each, one CSR of 1.2 GB instead of two). It returns the
+// synapses' count; p.W is not allowed (the caller transposes it).
+func (p Projection) outgoing(ctx context.Context, seed uint64, nPost, nPre int, postInh, preInh []bool) (*ops.CSR, int, error) {
+	if p.W != nil {
+		return nil, 0, optionf("W", "explicit weights are transposed, not drawn")
 	}
-	if rows != nil {
-		csr, err := rows.build()
-		if err != nil {
-			return nil, nil, 0, wrapOption("Connect", err)
+	if err := p.checkGenerated(postInh, preInh); err != nil {
+		return nil, 0, err
+	}
+	count := make([]int, nPre+1)
+	err := p.eachSynapse(ctx, seed, nPost, nPre, postInh, preInh, func(_, pre int, x float64) error {
+		if x != 0 {
+			count[pre+1]++
 		}
-		return nil, csr, nnz, nil
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
 	}
-	return w, nil, nnz, nil
+	for j := 0; j < nPre; j++ {
+		count[j+1] += count[j]
+	}
+	nnz := count[nPre]
+	if nnz > math.MaxInt32 {
+		return nil, 0, optionf("Connect", "%d synapses exceed the 32-bit indices of the CSR (%d)", nnz, math.MaxInt32)
+	}
+	out := &ops.CSR{Rows: nPre, Cols: nPost, RowPtr: make([]int32, nPre+1), ColIdx: make([]int32, nnz), Val: make([]float64, nnz)}
+	for j, c := range count {
+		out.RowPtr[j] = int32(c)
+	}
+	next := count[:nPre] // the next free place of each row
+	err = p.eachSynapse(ctx, seed, nPost, nPre, postInh, preInh, func(post, pre int, x float64) error {
+		if x == 0 {
+			return nil
+		}
+		k := next[pre]
+		if k >= int(out.RowPtr[pre+1]) {
+			return fmt.Errorf("the second draw gave presynaptic neuron %d more synapses than the first", pre)
+		}
+		out.ColIdx[k], out.Val[k] = int32(post), x
+		next[pre]++
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, nnz, out.Validate()
 }
 
 // rowSink collects synapses row by row into a CSR builder: no dense or COO

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -265,8 +266,8 @@ func TestSparseEqualsDense(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sparse != (net.Projections[0].CSR != nil) {
-			t.Fatalf("sparse = %v but CSR = %v", sparse, net.Projections[0].CSR)
+		if sparse != net.Projections[0].Sparse() {
+			t.Fatalf("sparse = %v but the built projection says %v", sparse, net.Projections[0].Sparse())
 		}
 		sess, err := session.New(net.Graph)
 		if err != nil {
@@ -334,6 +335,59 @@ func TestBuildStopsWhenCancelled(t *testing.T) {
 			}
 		case <-time.After(5 * time.Second):
 			t.Fatalf("%s: still building 5 s after the cancel", name)
+		}
+	}
+}
+
+// TestOutgoingDrawsTheSameSynapses: a sparse event-driven conductance
+// projection drawn straight by presynaptic neuron (BuiltProjection's
+// Conductance.Out, two draws) holds exactly the synapses of the same
+// projection drawn by rows (dense propagation's CSR), for three generators
+// and weight laws, block scales and explicit zeros included.
+func TestOutgoingDrawsTheSameSynapses(t *testing.T) {
+	inh := make([]bool, 120)
+	for i := range inh {
+		inh[i] = i%5 == 0
+	}
+	eInh := -80.0
+	for _, c := range []struct {
+		connect network.Connectivity
+		weights network.Weights
+	}{
+		{network.FixedProbability{P: 0.1}, network.Gamma{Shape: 2, Scale: 0.003}},
+		{network.FixedInDegree{K: 7}, network.Uniform{Lo: 0, Hi: 1}},
+		{network.AllToAll{}, network.Constant{W: 0}}, // every weight zero: no synapse
+	} {
+		var built [2]network.BuiltProjection
+		for i, prop := range []network.Propagation{network.Dense, network.Event} {
+			s := small(120)
+			s.Populations[0].Inh = inh
+			s.Projections[1].Connect, s.Projections[1].Weights = c.connect, c.weights
+			s.Projections[1].Synapse = network.Conductance{TauMs: 10, E: []float64{0}, EInh: &eInh}
+			s.Projections[1].Scale = []network.BlockScale{{Pre: network.Inh, Post: network.Exc, Factor: 2}}
+			s.Projections[1].Sparse, s.Projections[1].Propagation = true, prop
+			net, err := s.Build()
+			if err != nil {
+				t.Fatal(err)
+			}
+			built[i] = net.Projections[1]
+		}
+		if built[0].CSR == nil || built[1].Conductance.Out == nil || built[1].CSR != nil {
+			t.Fatalf("%T: dense kept CSR %v, event Out %v and CSR %v", c.connect, built[0].CSR != nil, built[1].Conductance.Out != nil, built[1].CSR != nil)
+		}
+		if built[0].Synapses != built[1].Synapses {
+			t.Fatalf("%T: %d synapses by rows, %d by presynaptic neuron", c.connect, built[0].Synapses, built[1].Synapses)
+		}
+		a, err := built[0].DenseWeights()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := built[1].DenseWeights()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(a, b) {
+			t.Fatalf("%T: the weights drawn by presynaptic neuron differ from those by rows", c.connect)
 		}
 	}
 }

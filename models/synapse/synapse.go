@@ -62,10 +62,15 @@ type Config struct {
 	// Sparse holds the weights as a CSR matrix [NPost, NPre] instead of W
 	// (ops.SparseMatVec computes the products); nil for dense weights.
 	Sparse *ops.CSR
-	E      []float64 // reversal potential per presynaptic train (mV), len NPre
-	TauMs  float64   // conductance decay time constant (ms); > DtMs
-	DtMs   float64   // time step (ms); > 0
-	Order  Order
+	// Out holds the weights by presynaptic train instead, Wᵀ [NPre, NPost]
+	// as a CSR, the layout event-driven propagation reads (DeclareEvent
+	// only): a network that draws its synapses straight into it never
+	// holds W by rows.
+	Out   *ops.CSR
+	E     []float64 // reversal potential per presynaptic train (mV), len NPre
+	TauMs float64   // conductance decay time constant (ms); > DtMs
+	DtMs  float64   // time step (ms); > 0
+	Order Order
 }
 
 // Validate checks sizes and values; the error names the field (e.g.
@@ -83,10 +88,17 @@ func (c Config) Validate() error {
 	if c.NPre > math.MaxInt/c.NPost {
 		return fmt.Errorf("synapse: Config.NPost x Config.NPre = %d x %d overflows", c.NPost, c.NPre)
 	}
-	if c.Sparse != nil {
-		if c.W != nil {
-			return errors.New("synapse: Config.W and Config.Sparse are both set (give one)")
+	if (c.W != nil && c.Sparse != nil) || (c.W != nil && c.Out != nil) || (c.Sparse != nil && c.Out != nil) {
+		return errors.New("synapse: more than one of Config.W, Config.Sparse and Config.Out is set (give one)")
+	}
+	if c.Out != nil {
+		if err := c.Out.Validate(); err != nil {
+			return fmt.Errorf("synapse: Config.Out: %w", err)
 		}
+		if c.Out.Rows != c.NPre || c.Out.Cols != c.NPost {
+			return fmt.Errorf("synapse: Config.Out is %d x %d, want Config.NPre x Config.NPost = %d x %d", c.Out.Rows, c.Out.Cols, c.NPre, c.NPost)
+		}
+	} else if c.Sparse != nil {
 		if err := c.Sparse.Validate(); err != nil {
 			return fmt.Errorf("synapse: Config.Sparse: %w", err)
 		}
@@ -153,6 +165,9 @@ func Declare(b *graph.Builder, cfg Config) (*Group, error) {
 	}
 	if err := graph.PassUnstable(b, cfg.Validate()); err != nil {
 		return nil, err
+	}
+	if cfg.Out != nil {
+		return nil, errors.New("synapse: Declare: Config.Out holds the weights by presynaptic train, for DeclareEvent only (give W or Sparse)")
 	}
 	s := &Group{Config: cfg, zeroE: true}
 	for _, e := range cfg.E {
@@ -245,9 +260,12 @@ func (s *Group) FusedStep(b *graph.Builder, g, pre, v *graph.Node) (gNext, i *gr
 }
 
 // Outgoing returns the weights by presynaptic train, as event-driven
-// propagation reads them: Wᵀ [NPre, NPost] as a CSR (the transpose of
-// Sparse, or of W with its zeros dropped).
+// propagation reads them: Wᵀ [NPre, NPost] as a CSR (Out itself, or the
+// transpose of Sparse, or of W with its zeros dropped).
 func (c Config) Outgoing() (*ops.CSR, error) {
+	if c.Out != nil {
+		return c.Out, nil
+	}
 	w := c.Sparse
 	if w == nil {
 		var err error
