@@ -109,6 +109,13 @@ func (op Bernoulli) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia.Va
 	return preallocDraw(op, "rate", prealloc, inputs)
 }
 
+// Kernel checks the buffers once and returns the draw as a closure for
+// the lean executor of package session: each call checks the step and
+// every probability, then draws, without allocating.
+func (op Bernoulli) Kernel(out gorgonia.Value, in []gorgonia.Value) (func() error, error) {
+	return drawKernel(op, "rate", out, in)
+}
+
 // DiffWRT returns all false: a random draw has no gradient.
 func (op Bernoulli) DiffWRT(inputs int) []bool { return make([]bool, max(inputs, 0)) }
 
@@ -177,7 +184,7 @@ func (op Bernoulli) draw(rate floatView, step uint64, out floatView) {
 	default:
 		for i, r := range rate.f64 {
 			var s float64
-			if k.spike(uint32(i), op.Prob(r)) {
+			if r != 0 && k.spike(uint32(i), op.Prob(r)) { // rate 0 (p = 0) never spikes: no Philox
 				s = 1
 			}
 			out.f64[i] = s
@@ -194,7 +201,11 @@ func stepOf(v gorgonia.Value) (uint64, error) {
 	if view.dt != tensor.Float64 || view.len() != 1 || !v.Shape().IsScalar() {
 		return 0, fmt.Errorf("step must be a float64 scalar, got dtype %v and shape %v", view.dt, v.Shape())
 	}
-	s := view.f64[0]
+	return stepValue(view.f64[0])
+}
+
+// stepValue checks a step counter's value: a whole number in [0, 2^53).
+func stepValue(s float64) (uint64, error) {
 	if !(s >= 0 && s < maxStep) || s != math.Trunc(s) {
 		return 0, fmt.Errorf("step (%g) must be a whole number in [0, 2^53)", s)
 	}

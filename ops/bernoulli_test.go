@@ -520,3 +520,38 @@ func TestBernoulliErrorThroughMachine(t *testing.T) {
 		}
 	}
 }
+
+// TestDrawKernels: the lean executor's closures of Bernoulli and Normal
+// draw what UsePreallocDo draws, step after step, and report a bad step or
+// a bad element at the call that meets it.
+func TestDrawKernels(t *testing.T) {
+	for _, op := range []interface {
+		gorgonia.Op
+		Kernel(gorgonia.Value, []gorgonia.Value) (func() error, error)
+		UsePreallocDo(gorgonia.Value, ...gorgonia.Value) (gorgonia.Value, error)
+	}{Bernoulli{Seed: 3, Stream: 1, DtMs: 0.5}, Normal{Seed: 3, Stream: 2}} {
+		x := dense64([]float64{0, 20, 500, 1999, 0, 7}, 6)
+		step := gorgonia.NewF64(0)
+		out := dense64(make([]float64, 6), 6)
+		k, err := op.Kernel(out, []gorgonia.Value{x, step})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := dense64(make([]float64, 6), 6)
+		for s := 0; s < 50; s++ {
+			*step = gorgonia.F64(s)
+			if err := k(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := op.UsePreallocDo(want, x, step); err != nil {
+				t.Fatal(err)
+			}
+			sameBits(t, op.String(), out.Float64s(), want.Float64s())
+		}
+		*step = 2.5
+		wantErr(t, k(), "whole number")
+		*step = 3
+		x.Float64s()[1] = -1
+		wantErr(t, k(), "index 1")
+	}
+}

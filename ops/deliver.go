@@ -266,28 +266,31 @@ func scatter[T float32 | float64](src *EventSynapses, val []T, s []T, h []T) {
 	if unsafe.Sizeof(zero) == 8 && len(s) > 0 {
 		words = unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 	}
-	for p := 0; p < len(s); p++ {
-		if words != nil && p&3 == 0 && p+4 <= len(words) && words[p]|words[p+1]|words[p+2]|words[p+3] == 0 {
-			p += 3 // four silent neurons (+0 each), one test
-			continue
+	for p := 0; p < len(s); {
+		// Skip runs of silent neurons (+0 each) eight at a time, one
+		// test of their bits; a -0 has a bit set and is tested as a value.
+		for p+8 <= len(words) && words[p]|words[p+1]|words[p+2]|words[p+3]|words[p+4]|words[p+5]|words[p+6]|words[p+7] == 0 {
+			p += 8
 		}
-		sp := s[p]
-		if sp == 0 {
-			continue
-		}
-		lo, hi := w.RowPtr[p], w.RowPtr[p+1]
-		c := int(src.Class[p])
-		row := h[c*nPost : (c+1)*nPost]
-		cols, vals := w.ColIdx[lo:hi], val[lo:hi]
-		vals = vals[:len(cols)]
-		if sp == 1 {
-			for i, j := range cols {
-				row[j] += vals[i]
+		for end := min(p+8, len(s)); p < end; p++ {
+			sp := s[p]
+			if sp == 0 {
+				continue
 			}
-			continue
-		}
-		for i, j := range cols {
-			row[j] += T(vals[i] * sp)
+			lo, hi := w.RowPtr[p], w.RowPtr[p+1]
+			c := int(src.Class[p])
+			row := h[c*nPost : (c+1)*nPost]
+			cols, vals := w.ColIdx[lo:hi], val[lo:hi]
+			vals = vals[:len(cols)]
+			if sp == 1 {
+				for i, j := range cols {
+					row[j] += vals[i]
+				}
+				continue
+			}
+			for i, j := range cols {
+				row[j] += T(vals[i] * sp)
+			}
 		}
 	}
 }

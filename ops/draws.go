@@ -90,6 +90,35 @@ func preallocDraw[O drawOp](op O, what string, prealloc gorgonia.Value, inputs [
 	return prealloc, nil
 }
 
+// drawKernel checks op's inputs and output once and returns the draw as a
+// closure over their views: each call reads the step, checks every element
+// of x (as checkDrawInputs does) and draws into out.
+func drawKernel[O drawOp](op O, what string, out gorgonia.Value, in []gorgonia.Value) (func() error, error) {
+	x, _, err := checkDrawInputs(op, what, in)
+	if err != nil {
+		return nil, err
+	}
+	view, err := preallocView(out, x.dt, in[0].Shape())
+	if err != nil {
+		return nil, fmt.Errorf("ops: %v: %w", op, err)
+	}
+	stepView, err := viewOf(in[1])
+	if err != nil {
+		return nil, fmt.Errorf("ops: %v: step: %w", op, err)
+	}
+	return func() error {
+		step, err := stepValue(stepView.f64[0])
+		if err != nil {
+			return fmt.Errorf("ops: %v: %w", op, err)
+		}
+		if err := op.checkElems(x); err != nil {
+			return err
+		}
+		op.draw(x, step, view)
+		return nil
+	}, nil
+}
+
 // checkDrawInputs validates a random op and its inputs x (named what) and
 // step, and every element of x, so that a draw cannot fail half way. It
 // returns the view of x and the step. It is generic so that op is boxed into

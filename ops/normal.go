@@ -145,6 +145,13 @@ func (op Normal) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia.Value
 	return preallocDraw(op, "sigma", prealloc, inputs)
 }
 
+// Kernel checks the buffers once and returns the draw as a closure for
+// the lean executor of package session: each call checks the step and
+// every sigma, then draws, without allocating.
+func (op Normal) Kernel(out gorgonia.Value, in []gorgonia.Value) (func() error, error) {
+	return drawKernel(op, "sigma", out, in)
+}
+
 // DiffWRT returns all false: Normal is not differentiable.
 func (op Normal) DiffWRT(inputs int) []bool { return make([]bool, max(inputs, 0)) }
 

@@ -105,18 +105,19 @@ func (r *recorder) Record(_ *session.Session, sample int) error {
 
 func (p *popCounter) count() {
 	if f := p.view.F64; f != nil {
-		// The spikes are mostly zeros: test four values' bits at once
+		// The spikes are mostly zeros: test eight values' bits at once
 		// (a -0 has a bit set and goes to the value test).
 		words := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(f))), len(f))
-		for i := 0; i < len(f); i++ {
-			if i&3 == 0 && i+4 <= len(words) && words[i]|words[i+1]|words[i+2]|words[i+3] == 0 {
-				i += 3
-				continue
+		for i := 0; i < len(f); {
+			for i+8 <= len(words) && words[i]|words[i+1]|words[i+2]|words[i+3]|words[i+4]|words[i+5]|words[i+6]|words[i+7] == 0 {
+				i += 8
 			}
-			if f[i] != 0 {
-				p.spikes++
-				if p.inh != nil && p.inh[i%p.n] {
-					p.inhSpike++
+			for end := min(i+8, len(f)); i < end; i++ {
+				if f[i] != 0 {
+					p.spikes++
+					if p.inh != nil && p.inh[i%p.n] {
+						p.inhSpike++
+					}
 				}
 			}
 		}
