@@ -731,41 +731,24 @@ func courseLoop[T float32 | float64](k *izhK[T], v, u, f, a, b, c, d, in, vo, uo
 // neuron read instead of four parameters.
 func courseCondCells[T float32 | float64](k *izhK[T], tab *[256][4]T, cls []uint8, e0, e1, decay T, v, u, f, h, vo, uo, fo, ho []T) {
 	n := len(v)
-	cls = cls[:n]
-	u, f, vo, uo, fo = u[:n], f[:n], vo[:n], uo[:n], fo[:n]
-	h0, h1, ho0, ho1 := h[:n], h[n:2*n], ho[:n], ho[n:2*n]
-	if n > 0 && &vo[0] == &v[0] && &uo[0] == &u[0] && &fo[0] == &f[0] && &ho0[0] == &h0[0] && &ho1[0] == &h1[0] {
-		courseCondCellsInPlace(k, tab, cls, e0, e1, decay, v, u, f, h0, h1)
-		return
+	// The loop runs in place: with a separate output (gorgonia's
+	// machines, or a graph whose states another node reads later), the
+	// state is copied into it first. Elementwise, the same operations.
+	vo, uo, fo, ho = vo[:n], uo[:n], fo[:n], ho[:2*n]
+	if n > 0 && !(&vo[0] == &v[0] && &uo[0] == &u[0] && &fo[0] == &f[0] && &ho[0] == &h[0]) {
+		copy(vo, v)
+		copy(uo, u[:n])
+		copy(fo, f[:n])
+		copy(ho, h[:2*n])
 	}
-	k2, k1, k0, dt, peak, th := k.k2, k.k1, k.k0, k.dt, k.peak, k.th
-	for j := 0; j < n; j++ {
-		vj, uj := v[j], u[j]
-		g0, g1 := h0[j], h1[j]
-		ho0[j], ho1[j] = decay*g0, decay*g1
-		p := &tab[cls[j]]
-		var vE T
-		if f[j] != 0 {
-			vE, uo[j] = p[2], uj+p[3]
-		} else {
-			I := (T(e0*g0) + T(e1*g1)) - T((g0+g1)*vj)
-			t := T(k2*vj) + k1
-			dv := ((T(t*vj) + k0) - uj) + I
-			vE = vj + T(dt*dv)
-			uo[j] = uj + T(dt*T(p[0]*(T(p[1]*vj)-uj)))
-		}
-		if float64(vE) >= th {
-			fo[j], vo[j] = 1, peak
-		} else {
-			fo[j], vo[j] = 0, vE
-		}
-	}
+	courseCondCellsInPlace(k, tab, cls, e0, e1, decay, vo, uo, fo, ho[:n], ho[n:2*n])
 }
 
-// courseCondCellsInPlace is courseCondCells when every output is its
-// input's own memory (session.StateUpdater): the same operations, written
-// through five vectors instead of ten, which keeps the loop's pointers in
-// registers.
+// courseCondCellsInPlace is the loop of courseCondCells over the state
+// in place (session.StateUpdater: every output is its input's memory),
+// written through five vectors instead of ten, which keeps the loop's
+// pointers in registers (at n = 1e4 a quiet step took 42 us with ten, 34
+// with five).
 func courseCondCellsInPlace[T float32 | float64](k *izhK[T], tab *[256][4]T, cls []uint8, e0, e1, decay T, v, u, f, h0, h1 []T) {
 	n := len(v)
 	cls, u, f, h0, h1 = cls[:n], u[:n], f[:n], h0[:n], h1[:n]
