@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -238,7 +239,7 @@ func (r *Run) write(name string, fill func(w io.Writer) error) error {
 // writeAtomic replaces name in the run's folder with b: a temporary file,
 // synced, renamed over it, and the folder synced.
 func (r *Run) writeAtomic(name string, b []byte) error {
-	tmp, err := os.CreateTemp(r.dir, "."+name+".tmp-*")
+	tmp, err := createTemp(r.dir, "."+name+".tmp-")
 	if err != nil {
 		return fmt.Errorf("outdir: write %q: %w", name, err)
 	}
@@ -258,6 +259,19 @@ func (r *Run) writeAtomic(name string, b []byte) error {
 	}
 	syncDir(r.dir)
 	return nil
+}
+
+// createTemp creates a new file dir/prefix<random> with mode 0666 less
+// the umask, as os.Create does, so that files written atomically get the
+// same permissions as the streamed ones (os.CreateTemp's are 0600).
+func createTemp(dir, prefix string) (*os.File, error) {
+	for range 1000 {
+		f, err := os.OpenFile(filepath.Join(dir, prefix+strconv.FormatUint(rand.Uint64(), 36)), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if !os.IsExist(err) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("no free temporary name for %q in %s", prefix, dir)
 }
 
 func jsonBytes(v any) []byte {

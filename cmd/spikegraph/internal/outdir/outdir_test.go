@@ -391,3 +391,35 @@ func TestJSONAndCSV(t *testing.T) {
 		t.Errorf("run folder holds %v, want spikes.csv and summary.json only (no temporary files)", names)
 	}
 }
+
+// TestFilesShareOnePermission: a file written atomically (JSON, CSV, NPY,
+// Write) gets the permissions of a streamed one (Create), 0666 less the
+// umask, not os.CreateTemp's 0600.
+func TestFilesShareOnePermission(t *testing.T) {
+	t.Parallel()
+	r := begin(t, t.TempDir(), "")
+	f, err := r.Create("streamed.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if err := r.WriteJSON("atomic.json", map[string]int{"a": 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteNPY("atomic.npy", []float64{1, 2}, 2); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.Stat(filepath.Join(r.Dir(), "streamed.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"atomic.json", "atomic.npy", "summary.json"} {
+		fi, err := os.Stat(filepath.Join(r.Dir(), name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != want.Mode().Perm() {
+			t.Errorf("%s has mode %v, a streamed file %v", name, fi.Mode().Perm(), want.Mode().Perm())
+		}
+	}
+}
