@@ -31,11 +31,18 @@
 //
 // # State and steps
 //
-// The state lives on the host. After each run the session copies every next
-// value ("net/v:next": the node's buffer on the lean executor, a
-// gorgonia.Read planned before compiling on the tape machine) into its
-// state's bound tensor. A next value that is itself a state (a delay line)
-// is copied aside first, so every state takes the value of the same run.
+// The state lives on the host. After each run every state takes its next
+// value ("net/v:next"). The tape machine copies each next value (a
+// gorgonia.Read planned before compiling) into its state's bound tensor.
+// The lean executor copies nothing where it can: a StateUpdater op keeps
+// its states inside its output and updates them in place, an InPlacer op
+// overwrites a state that only it reads, and a state whose next value is
+// an op's output is carried by two compiled programs run in turn, each
+// reading its states from the buffers the other writes (so StateView's
+// slices change buffer from step to step; StateRef follows them). Other
+// states are copied, and a next value that is itself a state (a delay
+// line) is copied aside first, so every state takes the value of the same
+// run.
 // The tape machine is reset after each run (without gorgonia's Reset the
 // next RunAll does nothing). State in the graph with gorgonia.Set is
 // avoided: it gave wrong results when one update reads another variable's
