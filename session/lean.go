@@ -338,10 +338,11 @@ func atOffset(view, buf gorgonia.Value, offset, size int) bool {
 }
 
 // pingPong finds the states that two lean programs can carry without a
-// copy: a state whose next value is an op node's output, or a part (a
-// Viewer such as ops.Part) of one, that no other state's next value
-// shares. For each it returns the node whose buffer holds the next value
-// (the op node) and, in next, the state's next node; the two programs
+// copy: a state of more than one value whose next value is an op node's
+// output, or a part (a Viewer such as ops.Part) of one, that no other
+// state's next value shares. For each it returns the node whose buffer
+// holds the next value (the op node) and, in next, the state's next
+// node; the two programs
 // then write those op nodes into buffers of their own, and each reads its
 // states from the other's, so that the carry is a swap of programs.
 func pingPong(g *graph.Graph, slots map[string]*slot, own map[*slot]bool) (targets map[*gorgonia.Node]*gorgonia.Node, next map[*slot]*gorgonia.Node, err error) {
@@ -364,7 +365,9 @@ func pingPong(g *graph.Graph, slots map[string]*slot, own map[*slot]bool) (targe
 	used := map[*gorgonia.Node]bool{} // next nodes taken
 	names := make([]string, 0, len(slots))
 	for name, sl := range slots {
-		if sl.kind == "state" && !own[sl] {
+		// A one-value state (a step counter) is copied: cheaper than
+		// switching programs, which repoints every read each step.
+		if sl.kind == "state" && !own[sl] && sl.size > 1 {
 			names = append(names, name)
 		}
 	}
