@@ -345,3 +345,35 @@ func TestCondStepInPlace(t *testing.T) {
 	_, err = izh.Kernel(out, []gorgonia.Value{part(n, 2*n), part(0, n), part(2*n, 3*n), part(3*n, 5*n)})
 	wantErr(t, err, "shares memory")
 }
+
+// TestCondStepCellsOneClass: with one reversal potential (the course's
+// Step 3) the step with Cells, in place and with a separate output, gives
+// the bits of the step reading the four parameters.
+func TestCondStepCellsOneClass(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 1))
+	const n = 40
+	izh, prm := izhCase(n)
+	izh.CondE, izh.CondDecay = []float64{0}, 0.95
+	baked := izh
+	baked.Cells, _ = CellsOf(prm[0], prm[1], prm[2], prm[3])
+	state := make([]float64, 4*n)
+	for j := 0; j < n; j++ {
+		state[j], state[n+j], state[3*n+j] = -70+45*rng.Float64(), -14+rng.Float64(), 0.5*rng.Float64()
+		if rng.Float64() < 0.2 {
+			state[2*n+j] = 1
+		}
+	}
+	want := conform(t, izh, vals64(state[:n], state[n:2*n], state[2*n:3*n], prm[0], prm[1], prm[2], prm[3], state[3*n:])...)
+	sameBits(t, "separate output", conform(t, baked, vals64(state[:n], state[n:2*n], state[2*n:3*n], state[3*n:])...), want)
+	out := dense64(append([]float64(nil), state...), 4*n)
+	buf := out.Data().([]float64)
+	part := func(lo, hi int) gorgonia.Value { return dense64(buf[lo:hi], hi-lo) }
+	k, err := baked.Kernel(out, []gorgonia.Value{part(0, n), part(n, 2*n), part(2*n, 3*n), part(3*n, 4*n)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := k(); err != nil {
+		t.Fatal(err)
+	}
+	sameBits(t, "in place", buf, want)
+}

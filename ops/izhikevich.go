@@ -502,16 +502,19 @@ func courseCond[T float32 | float64](op IzhikevichStep, v, u, f, a, b, c, d, in,
 		}
 	}
 	switch {
-	case K == 2 && in == nil && cells != nil:
-		// The course network's case with its classes: courseCondCells.
+	case (K == 1 || K == 2) && in == nil && cells != nil:
+		// The course networks' cases with their classes (Step 3's one
+		// reversal potential, Step 4's two): courseCondCells.
 		k := &izhK[T]{k2: k2, k1: k1, k0: k0, dt: dt, peak: peak, th: th}
 		t64, t32 := cells.tables()
+		var tab *[256][4]T
 		switch any(v).(type) {
 		case []float32:
-			courseCondCells(k, any(t32).(*[256][4]T), cells.Class, es[0], es[1], decay, v, u, f, h, vo, uo, fo, ho)
+			tab = any(t32).(*[256][4]T)
 		default:
-			courseCondCells(k, any(t64).(*[256][4]T), cells.Class, es[0], es[1], decay, v, u, f, h, vo, uo, fo, ho)
+			tab = any(t64).(*[256][4]T)
 		}
+		courseCondCells(k, tab, cells.Class, es, decay, v, u, f, h, vo, uo, fo, ho)
 		return
 	case K == 2 && in == nil:
 		// The course network's case (excitatory and inhibitory synapses,
@@ -725,23 +728,26 @@ func courseLoop[T float32 | float64](k *izhK[T], v, u, f, a, b, c, d, in, vo, uo
 	}
 }
 
-// courseCondCells is courseCond's loop for two conductance classes, no
-// other input and the parameters by class (the course's recurrent
-// network): the same operations in the same order, one class byte per
-// neuron read instead of four parameters.
-func courseCondCells[T float32 | float64](k *izhK[T], tab *[256][4]T, cls []uint8, e0, e1, decay T, v, u, f, h, vo, uo, fo, ho []T) {
-	n := len(v)
-	// The loop runs in place: with a separate output (gorgonia's
-	// machines, or a graph whose states another node reads later), the
-	// state is copied into it first. Elementwise, the same operations.
-	vo, uo, fo, ho = vo[:n], uo[:n], fo[:n], ho[:2*n]
+// courseCondCells is courseCond's loop for one or two conductance
+// classes (e), no other input and the parameters by class (the course's
+// networks): the same operations in the same order, one class byte per
+// neuron read instead of four parameters. The loop runs in place: with a
+// separate output (gorgonia's machines, or a graph whose states another
+// node reads later), the state is copied into it first.
+func courseCondCells[T float32 | float64](k *izhK[T], tab *[256][4]T, cls []uint8, e []T, decay T, v, u, f, h, vo, uo, fo, ho []T) {
+	n, K := len(v), len(e)
+	vo, uo, fo, ho = vo[:n], uo[:n], fo[:n], ho[:K*n]
 	if n > 0 && !(&vo[0] == &v[0] && &uo[0] == &u[0] && &fo[0] == &f[0] && &ho[0] == &h[0]) {
 		copy(vo, v)
 		copy(uo, u[:n])
 		copy(fo, f[:n])
-		copy(ho, h[:2*n])
+		copy(ho, h[:K*n])
 	}
-	courseCondCellsInPlace(k, tab, cls, e0, e1, decay, vo, uo, fo, ho[:n], ho[n:2*n])
+	if K == 1 {
+		courseCondCellsInPlace1(k, tab, cls, e[0], decay, vo, uo, fo, ho)
+		return
+	}
+	courseCondCellsInPlace(k, tab, cls, e[0], e[1], decay, vo, uo, fo, ho[:n], ho[n:2*n])
 }
 
 // courseCondCellsInPlace is the loop of courseCondCells over the state
@@ -763,6 +769,34 @@ func courseCondCellsInPlace[T float32 | float64](k *izhK[T], tab *[256][4]T, cls
 			vE, u[j] = p[2], uj+p[3]
 		} else {
 			I := (T(e0*g0) + T(e1*g1)) - T((g0+g1)*vj)
+			t := T(k2*vj) + k1
+			dv := ((T(t*vj) + k0) - uj) + I
+			vE = vj + T(dt*dv)
+			u[j] = uj + T(dt*T(p[0]*(T(p[1]*vj)-uj)))
+		}
+		if float64(vE) >= th {
+			f[j], v[j] = 1, peak
+		} else {
+			f[j], v[j] = 0, vE
+		}
+	}
+}
+
+// courseCondCellsInPlace1 is courseCondCellsInPlace for one reversal
+// potential (the course's Step 3: excitatory input only).
+func courseCondCellsInPlace1[T float32 | float64](k *izhK[T], tab *[256][4]T, cls []uint8, e0, decay T, v, u, f, h0 []T) {
+	n := len(v)
+	cls, u, f, h0 = cls[:n], u[:n], f[:n], h0[:n]
+	k2, k1, k0, dt, peak, th := k.k2, k.k1, k.k0, k.dt, k.peak, k.th
+	for j := range v {
+		vj, uj, g0 := v[j], u[j], h0[j]
+		h0[j] = decay * g0
+		p := &tab[cls[j]]
+		var vE T
+		if f[j] != 0 {
+			vE, u[j] = p[2], uj+p[3]
+		} else {
+			I := T(e0*g0) - T(g0*vj)
 			t := T(k2*vj) + k1
 			dv := ((T(t*vj) + k0) - uj) + I
 			vE = vj + T(dt*dv)
