@@ -55,9 +55,14 @@
 // every g decays alike): one ops.Deliver adds all their spikes and the
 // population's own op computes the current and the decay in its loop, so
 // a step makes two passes over the neurons. Their current is added after
-// the population's other inputs and has no "NAME/I" node. Auto, the default, decides by the network only:
-// Event for a Sparse projection or one of at least AutoEventPairs pairs
-// under the Fused engine, Dense otherwise; BuiltProjection.Propagation
+// the population's other inputs and has no "NAME/I" node. A Sparse
+// event-driven conductance projection is drawn straight into the layout
+// by presynaptic neuron that propagation reads (synapse.Config.Out), never
+// held by rows.
+//
+// Auto, the default, decides by the network only: Event for a Sparse
+// projection or one of at least AutoEventPairs pairs under the Fused
+// engine, Dense otherwise; BuiltProjection.Propagation
 // records the choice.
 //
 // # Names
