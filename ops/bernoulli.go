@@ -130,12 +130,6 @@ func (op Bernoulli) CheckChildren(children []*gorgonia.Node) error {
 	return checkDrawChildren(op, "rate", children)
 }
 
-// check validates the op and its inputs, including every probability, so
-// that draw cannot fail half way. It returns the rate view and the step.
-func (op Bernoulli) check(inputs []gorgonia.Value) (floatView, uint64, error) {
-	return checkDrawInputs(op, "rate", inputs)
-}
-
 // checkElems returns an error naming the first element of rate whose
 // probability Prob(rate[i]) is outside [0, 1] or NaN, and nil if there is
 // none. It switches on the dtype once (comparing tensor.Dtype values compares

@@ -166,12 +166,6 @@ func (op Normal) CheckChildren(children []*gorgonia.Node) error {
 	return checkDrawChildren(op, "sigma", children)
 }
 
-// check validates the op and its inputs, including every sigma, so that draw
-// cannot fail half way. It returns the sigma view and the step.
-func (op Normal) check(inputs []gorgonia.Value) (floatView, uint64, error) {
-	return checkDrawInputs(op, "sigma", inputs)
-}
-
 // checkElems returns an error naming the first element of sigma that is
 // negative, NaN or infinite, and nil if there is none; see
 // Bernoulli.checkElems.
