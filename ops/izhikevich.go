@@ -743,11 +743,15 @@ func courseCondCells[T float32 | float64](k *izhK[T], tab *[256][4]T, cls []uint
 		copy(fo, f[:n])
 		copy(ho, h[:K*n])
 	}
+	// The AVX2 kernel (float64, amd64) runs the first n&^3 neurons with
+	// the same bits; the scalar loop runs the rest, or all of them.
 	if K == 1 {
-		courseCondCellsInPlace1(k, tab, cls, e[0], decay, vo, uo, fo, ho)
+		m := courseCondVec(k, tab, cls, e, decay, vo, uo, fo, ho, nil)
+		courseCondCellsInPlace1(k, tab, cls[m:], e[0], decay, vo[m:], uo[m:], fo[m:], ho[m:])
 		return
 	}
-	courseCondCellsInPlace(k, tab, cls, e[0], e[1], decay, vo, uo, fo, ho[:n], ho[n:2*n])
+	m := courseCondVec(k, tab, cls, e, decay, vo, uo, fo, ho[:n], ho[n:2*n])
+	courseCondCellsInPlace(k, tab, cls[m:], e[0], e[1], decay, vo[m:], uo[m:], fo[m:], ho[m:n], ho[n+m:2*n])
 }
 
 // courseCondCellsInPlace is the loop of courseCondCells over the state

@@ -1,0 +1,26 @@
+//go:build !noasm
+
+package ops
+
+import (
+	"testing"
+	"unsafe"
+)
+
+// TestCourseArgsLayout keeps course_amd64.s's offsets true.
+func TestCourseArgsLayout(t *testing.T) {
+	var a courseArgs
+	for name, off := range map[string][2]uintptr{
+		"v": {unsafe.Offsetof(a.v), 0}, "u": {unsafe.Offsetof(a.u), 8}, "f": {unsafe.Offsetof(a.f), 16},
+		"h0": {unsafe.Offsetof(a.h0), 24}, "h1": {unsafe.Offsetof(a.h1), 32}, "cls": {unsafe.Offsetof(a.cls), 40},
+		"tab": {unsafe.Offsetof(a.tab), 48}, "n": {unsafe.Offsetof(a.n), 56}, "k": {unsafe.Offsetof(a.k), 64},
+		"k2": {unsafe.Offsetof(a.k2), 72}, "k1": {unsafe.Offsetof(a.k1), 104}, "k0": {unsafe.Offsetof(a.k0), 136},
+		"dt": {unsafe.Offsetof(a.dt), 168}, "peak": {unsafe.Offsetof(a.peak), 200}, "th": {unsafe.Offsetof(a.th), 232},
+		"e0": {unsafe.Offsetof(a.e0), 264}, "e1": {unsafe.Offsetof(a.e1), 296}, "decay": {unsafe.Offsetof(a.decay), 328},
+		"one": {unsafe.Offsetof(a.one), 360},
+	} {
+		if off[0] != off[1] {
+			t.Errorf("courseArgs.%s at offset %d, course_amd64.s reads %d", name, off[0], off[1])
+		}
+	}
+}
