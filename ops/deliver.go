@@ -202,6 +202,7 @@ type deliverKernel struct {
 	o     floatView
 	out   gorgonia.Value
 	val32 [][]float32
+	list  []int32 // scatter's spike list, as long as the longest source
 }
 
 func (op Deliver) bind(out gorgonia.Value, inputs []gorgonia.Value) (*deliverKernel, error) {
@@ -219,6 +220,11 @@ func (op Deliver) bind(out gorgonia.Value, inputs []gorgonia.Value) (*deliverKer
 		return nil, err
 	}
 	k := &deliverKernel{op: op, h: x[0], s: x[1:]}
+	longest := 0
+	for _, s := range op.Sources {
+		longest = max(longest, s.Out.Rows)
+	}
+	k.list = make([]int32, longest)
 	if k.out, k.o, err = packedOut(op, out, x[0].dt, op.K()*op.NPost()); err != nil {
 		return nil, err
 	}
@@ -244,7 +250,7 @@ func (k *deliverKernel) run() {
 			copy(k.o.f32, k.h.f32)
 		}
 		for i, s := range k.op.Sources {
-			scatter(s, k.val32[i], k.s[i].f32, k.o.f32)
+			scatter(s, k.val32[i], k.s[i].f32, k.o.f32, k.list)
 		}
 		return
 	}
@@ -252,47 +258,76 @@ func (k *deliverKernel) run() {
 		copy(k.o.f64, k.h.f64)
 	}
 	for i, s := range k.op.Sources {
-		scatter(s, s.Out.Val, k.s[i].f64, k.o.f64)
+		scatter(s, s.Out.Val, k.s[i].f64, k.o.f64, k.list)
 	}
 }
 
 // scatter adds, for every p with sp = s[p] ≠ 0, row p of s.Out times sp into
-// h's class row of p. Products are rounded before they are added.
-func scatter[T float32 | float64](src *EventSynapses, val []T, s []T, h []T) {
+// h's class row of p. Products are rounded before they are added. It first
+// lists the spiking neurons into list (len(list) ≥ len(s)), then adds their
+// rows in that (ascending) order, prefetching the rows of the neuron
+// scatterAhead places further on: a row is usually out of cache, and the
+// loop over one row leaves too little room to fetch the next one's early.
+// The order of the additions, and so every bit, is the same as without.
+func scatter[T float32 | float64](src *EventSynapses, val []T, s []T, h []T, list []int32) {
 	w := src.Out
 	nPost := w.Cols
+	list = spikeList(s, list[:len(s)])
+	for q, p := range list {
+		if q+scatterAhead < len(list) {
+			a := list[q+scatterAhead]
+			lo, hi := w.RowPtr[a], w.RowPtr[a+1]
+			if lo < hi {
+				prefetchRow(unsafe.Pointer(&w.ColIdx[lo]), int(hi-lo)*4, unsafe.Pointer(&val[lo]), int(hi-lo)*int(unsafe.Sizeof(val[0])))
+			}
+		}
+		sp := s[p]
+		lo, hi := w.RowPtr[p], w.RowPtr[p+1]
+		c := int(src.Class[p])
+		row := h[c*nPost : (c+1)*nPost]
+		cols, vals := w.ColIdx[lo:hi], val[lo:hi]
+		vals = vals[:len(cols)]
+		if sp == 1 {
+			for i, j := range cols {
+				row[j] += vals[i]
+			}
+			continue
+		}
+		for i, j := range cols {
+			row[j] += T(vals[i] * sp)
+		}
+	}
+}
+
+// scatterAhead is how many spiking neurons ahead scatter prefetches a row
+// (2, 4 and 8 measured alike on this project's 2-core machine at n = 1e5;
+// each cut the delivery's time by about a third).
+const scatterAhead = 4
+
+// spikeList writes the indices p with s[p] ≠ 0 into list, in ascending
+// order, and returns them (len(list) ≥ len(s)). For float64 it skips runs
+// of silent neurons (+0 each) eight at a time, one test of their bits; a
+// −0 has a bit set and is tested as a value.
+func spikeList[T float32 | float64](s []T, list []int32) []int32 {
 	var zero T
-	var words []uint64 // s's bits, for float64: a spike vector is mostly zeros
+	var words []uint64
 	if unsafe.Sizeof(zero) == 8 && len(s) > 0 {
 		words = unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 	}
+	m := 0
+	list = list[:len(s)]
 	for p := 0; p < len(s); {
-		// Skip runs of silent neurons (+0 each) eight at a time, one
-		// test of their bits; a -0 has a bit set and is tested as a value.
 		for p+8 <= len(words) && words[p]|words[p+1]|words[p+2]|words[p+3]|words[p+4]|words[p+5]|words[p+6]|words[p+7] == 0 {
 			p += 8
 		}
 		for end := min(p+8, len(s)); p < end; p++ {
-			sp := s[p]
-			if sp == 0 {
-				continue
-			}
-			lo, hi := w.RowPtr[p], w.RowPtr[p+1]
-			c := int(src.Class[p])
-			row := h[c*nPost : (c+1)*nPost]
-			cols, vals := w.ColIdx[lo:hi], val[lo:hi]
-			vals = vals[:len(cols)]
-			if sp == 1 {
-				for i, j := range cols {
-					row[j] += vals[i]
-				}
-				continue
-			}
-			for i, j := range cols {
-				row[j] += T(vals[i] * sp)
+			if s[p] != 0 {
+				list[m] = int32(p)
+				m++
 			}
 		}
 	}
+	return list[:m]
 }
 
 // condCurrent returns Σ_k E[k]·h[k][j] − (Σ_k h[k][j])·v, summed as

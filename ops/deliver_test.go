@@ -3,6 +3,7 @@ package ops
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"gorgonia.org/gorgonia"
@@ -376,4 +377,28 @@ func TestCondStepCellsOneClass(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameBits(t, "in place", buf, want)
+}
+
+// TestSpikeList checks the scan that lists the spiking neurons: every
+// value other than ±0 counts (−0 does not, as −0 == 0; NaN does, as
+// NaN ≠ 0), in both dtypes, across the eight-word skip.
+func TestSpikeList(t *testing.T) {
+	s := make([]float64, 37)
+	s[0], s[8], s[9], s[17], s[36] = 1, 0.5, math.NaN(), -1, 2
+	s[20] = math.Copysign(0, -1)
+	want := []int32{0, 8, 9, 17, 36}
+	got := spikeList(s, make([]int32, len(s)))
+	if !slices.Equal(got, want) {
+		t.Fatalf("float64: spikeList = %v, want %v", got, want)
+	}
+	s32 := make([]float32, len(s))
+	for i, x := range s {
+		s32[i] = float32(x)
+	}
+	if got := spikeList(s32, make([]int32, len(s))); !slices.Equal(got, want) {
+		t.Fatalf("float32: spikeList = %v, want %v", got, want)
+	}
+	if got := spikeList([]float64{}, nil); len(got) != 0 {
+		t.Fatalf("empty: spikeList = %v", got)
+	}
 }
