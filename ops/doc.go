@@ -46,13 +46,22 @@
 //     fine-grained graph's operations in its order (each product rounded
 //     before it is added; W·x through the same gonum BLAS call as gorgonia's
 //     tensor package), so they give its bits. Their SymDiff returns
-//     ErrForwardOnly: gradients use the fine-grained graph.
+//     ErrForwardOnly: gradients use the fine-grained graph. On amd64 with
+//     AVX2 the course step with conductances (the networks' common case)
+//     runs four float64 neurons at a time in assembly (course_amd64.s):
+//     each lane does the scalar loop's operations in its order, without
+//     fused multiply-adds, so the bits are the same (TestCourseVecSameBits);
+//     the noasm build tag turns the assembly off.
 //   - ConductanceEvent: event-driven synaptic propagation over CSR weights
 //     (EventSynapses: Wᵀ by presynaptic row, a reversal-potential class per
 //     presynaptic neuron): the spiking neurons' outgoing weights are added
 //     into per-postsynaptic conductances, one per class, that decay each
 //     step; equal to Conductance in exact arithmetic, summed in another
 //     order. Forward only.
+//   - Deliver: the event-driven additions of several sources into one
+//     set of conductances (an Izhikevich population's g_syn), in place; it
+//     lists the spiking neurons first and prefetches the outgoing rows of
+//     the one four spikes ahead. Forward only.
 //
 // CSR is the matrix behind SparseMatVec: Rows, Cols, RowPtr, ColIdx (32-bit)
 // and Val, checked by Validate, built row by row with NewCSRBuilder or from a
