@@ -971,15 +971,25 @@ func (p Projection) outgoing(ctx context.Context, seed uint64, nPost, nPre int, 
 		return nil, 0, err
 	}
 	count := make([]int, nPre+1)
-	err := p.eachSynapse(ctx, seed, nPost, nPre, postInh, preInh, func(_, pre int, x float64) error {
-		if x != 0 {
-			count[pre+1]++
+	counter := newByPre(nPre, func(es []synEntry) error {
+		for _, e := range es {
+			count[e.pre+1]++
 		}
 		return nil
 	})
+	err := p.eachSynapse(ctx, seed, nPost, nPre, postInh, preInh, func(post, pre int, x float64) error {
+		if x != 0 {
+			return counter.add(pre, post, x)
+		}
+		return nil
+	})
+	if err == nil {
+		err = counter.flush()
+	}
 	if err != nil {
 		return nil, 0, err
 	}
+	counter = nil
 	for j := 0; j < nPre; j++ {
 		count[j+1] += count[j]
 	}
@@ -992,18 +1002,26 @@ func (p Projection) outgoing(ctx context.Context, seed uint64, nPost, nPre int, 
 		out.RowPtr[j] = int32(c)
 	}
 	next := count[:nPre] // the next free place of each row
+	placer := newByPre(nPre, func(es []synEntry) error {
+		for _, e := range es {
+			k := next[e.pre]
+			if k >= int(out.RowPtr[e.pre+1]) {
+				return fmt.Errorf("the second draw gave presynaptic neuron %d more synapses than the first", e.pre)
+			}
+			out.ColIdx[k], out.Val[k] = e.post, e.x
+			next[e.pre]++
+		}
+		return nil
+	})
 	err = p.eachSynapse(ctx, seed, nPost, nPre, postInh, preInh, func(post, pre int, x float64) error {
 		if x == 0 {
 			return nil
 		}
-		k := next[pre]
-		if k >= int(out.RowPtr[pre+1]) {
-			return fmt.Errorf("the second draw gave presynaptic neuron %d more synapses than the first", pre)
-		}
-		out.ColIdx[k], out.Val[k] = int32(post), x
-		next[pre]++
-		return nil
+		return placer.add(pre, post, x)
 	})
+	if err == nil {
+		err = placer.flush()
+	}
 	if err != nil {
 		return nil, 0, err
 	}
