@@ -125,7 +125,7 @@ func TestSummarizeAndAgree(t *testing.T) {
 
 func TestWriteTable(t *testing.T) {
 	ref := Summary{Engine: EngineReference, N: 1000, PRec: 0.1, Runs: 5, Steps: Steps, DtMs: DtMs,
-		Loop: 10 * time.Millisecond, RateExcHz: Stat{4, 0.2}, RateInhHz: Stat{10, 0.5}, PeakRSS: 20 << 20, PeakRSSReset: true}
+		Loop: 10 * time.Millisecond, Setup: 1500 * time.Millisecond, RateExcHz: Stat{4, 0.2}, RateInhHz: Stat{10, 0.5}, PeakRSS: 20 << 20, PeakRSSReset: true}
 	g := ref
 	g.Engine, g.Loop, g.PeakRSSReset = EngineGraph, time.Second, false
 	var b bytes.Buffer
@@ -133,7 +133,7 @@ func TestWriteTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	for _, want := range []string{"x reference", "100.0", "20*", "yes", "4.000 ± 0.200"} {
+	for _, want := range []string{"x reference", "setup s", "1.50", "100.00", "20*", "yes", "4.000 ± 0.200"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}

@@ -52,6 +52,10 @@ type Summary struct {
 	Loop, LoopMin, LoopMax time.Duration
 	// LoopCPU is the median of Result.LoopCPU (0 where not read).
 	LoopCPU time.Duration
+	// Setup is the median of Result.Setup: all of a run but its loop
+	// (drawing the synapses, building and compiling the network, or
+	// building the reference).
+	Setup time.Duration
 	// RateExcHz and RateInhHz are the mean rates over the runs (seeds)
 	// with their standard errors over the seeds.
 	RateExcHz, RateInhHz Stat
@@ -76,20 +80,21 @@ func Summarize(runs []Result) (Summary, error) {
 	}
 	r0 := runs[0]
 	s := Summary{Engine: r0.Engine, N: r0.N, PRec: r0.PRec, Runs: len(runs), Steps: r0.Steps, DtMs: r0.DtMs, PeakRSSReset: true}
-	loops, cpus := make([]time.Duration, len(runs)), make([]time.Duration, len(runs))
+	loops, cpus, setups := make([]time.Duration, len(runs)), make([]time.Duration, len(runs)), make([]time.Duration, len(runs))
 	exc, inh := make([]float64, len(runs)), make([]float64, len(runs))
 	for i, r := range runs {
 		if r.Engine != r0.Engine || r.N != r0.N || r.PRec != r0.PRec || r.Steps != r0.Steps || r.DtMs != r0.DtMs {
 			return Summary{}, fmt.Errorf("bench: summarize: run %d is %v n=%d p=%g, run 0 %v n=%d p=%g", i, r.Engine, r.N, r.PRec, r0.Engine, r0.N, r0.PRec)
 		}
-		loops[i], cpus[i], exc[i], inh[i] = r.Loop, r.LoopCPU, r.RateExcHz, r.RateInhHz
+		loops[i], cpus[i], setups[i], exc[i], inh[i] = r.Loop, r.LoopCPU, r.Setup, r.RateExcHz, r.RateInhHz
 		s.PeakRSS = max(s.PeakRSS, r.PeakRSS)
 		s.PeakRSSReset = s.PeakRSSReset && r.PeakRSSReset
 	}
 	slices.Sort(loops)
 	slices.Sort(cpus)
+	slices.Sort(setups)
 	s.Loop, s.LoopMin, s.LoopMax = median(loops), loops[0], loops[len(loops)-1]
-	s.LoopCPU = median(cpus)
+	s.LoopCPU, s.Setup = median(cpus), median(setups)
 	s.RateExcHz, s.RateInhHz = statOf(exc), statOf(inh)
 	return s, nil
 }
@@ -176,7 +181,8 @@ func Sweep(ctx context.Context, c SweepConfig) ([]Summary, error) {
 }
 
 // WriteTable writes summaries as an aligned table: engine, n, p, the
-// median loop time (wall) and the median CPU time over the loop, ns per
+// median loop time (wall), the median CPU time over the loop, the median
+// setup time (Summary.Setup), ns per
 // neuron-step and real-time factor (both from the wall median), the ratio
 // of wall medians to the reference loop at the same n (when summaries
 // holds one), the peak RSS in MiB (marked * where it could not be reset
@@ -185,7 +191,7 @@ func Sweep(ctx context.Context, c SweepConfig) ([]Summary, error) {
 // rates agree with the reference's within 2 SE (Agree).
 func WriteTable(w io.Writer, summaries []Summary) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "engine\tn\tp\truns\tloop s (median)\tCPU s (median)\tns/neuron-step\treal-time factor\tx reference\tpeak RSS MB\texc Hz ± SE\tinh Hz ± SE\trates agree (2 SE)\t")
+	fmt.Fprintln(tw, "engine\tn\tp\truns\tloop s (median)\tCPU s (median)\tsetup s (median)\tns/neuron-step\treal-time factor\tx reference\tpeak RSS MB\texc Hz ± SE\tinh Hz ± SE\trates agree (2 SE)\t")
 	ref := map[int]Summary{}
 	for _, s := range summaries {
 		if s.Engine == EngineReference {
@@ -195,7 +201,7 @@ func WriteTable(w io.Writer, summaries []Summary) error {
 	for _, s := range summaries {
 		ratio, agree := "-", "-"
 		if r, ok := ref[s.N]; ok && s.Engine != EngineReference {
-			ratio = fmt.Sprintf("%.1f", s.Loop.Seconds()/r.Loop.Seconds())
+			ratio = fmt.Sprintf("%.2f", s.Loop.Seconds()/r.Loop.Seconds())
 			agree = "yes"
 			if err := Agree(s, r, 2); err != nil {
 				agree = "NO"
@@ -205,8 +211,8 @@ func WriteTable(w io.Writer, summaries []Summary) error {
 		if !s.PeakRSSReset {
 			rss += "*"
 		}
-		fmt.Fprintf(tw, "%v\t%d\t%.3g\t%d\t%.4f\t%.4f\t%.1f\t%.4f\t%s\t%s\t%.3f ± %.3f\t%.3f ± %.3f\t%s\t\n",
-			s.Engine, s.N, s.PRec, s.Runs, s.Loop.Seconds(), s.LoopCPU.Seconds(), s.NsPerNeuronStep(), s.RealTimeFactor(), ratio, rss,
+		fmt.Fprintf(tw, "%v\t%d\t%.3g\t%d\t%.4f\t%.4f\t%.2f\t%.1f\t%.4f\t%s\t%s\t%.3f ± %.3f\t%.3f ± %.3f\t%s\t\n",
+			s.Engine, s.N, s.PRec, s.Runs, s.Loop.Seconds(), s.LoopCPU.Seconds(), s.Setup.Seconds(), s.NsPerNeuronStep(), s.RealTimeFactor(), ratio, rss,
 			s.RateExcHz.Mean, s.RateExcHz.SE, s.RateInhHz.Mean, s.RateInhHz.SE, agree)
 	}
 	return tw.Flush()

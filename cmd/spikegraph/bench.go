@@ -19,8 +19,10 @@ Times the course's recurrent network (Step 4, 1000 ms at dt 0.5 ms, recurrent
 connection probability 100/n) on the graph engine and on a plain-Go
 event-driven loop of the same math (package bench), which draws the same
 synapses and the same Poisson input, one run at a time in this process. For
-each size it prints the median loop time over the seeds (wall and CPU), ns per
-neuron-step, the real-time factor, the ratio to the plain loop, peak RSS, and
+each size it prints the median loop time over the seeds (wall and CPU), the
+median setup time (drawing the synapses, building and compiling: all but the
+loop), ns per neuron-step, the real-time factor, the ratio to the plain loop,
+peak RSS, and
 both engines' excitatory and inhibitory rates (mean ± standard error over the
 seeds), which must agree within 2 standard errors. To compare with Brian2
 2.5's C++ standalone mode, see bench/brian2/README.md.
