@@ -24,3 +24,11 @@ func TestCourseArgsLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestCourseBlockSize keeps courseBlockTest past the first block and the
+// block a multiple of the vector width.
+func TestCourseBlockSize(t *testing.T) {
+	if courseBlockTest <= courseBlock || courseBlock%4 != 0 {
+		t.Fatalf("courseBlockTest %d must exceed courseBlock %d, a multiple of 4", courseBlockTest, courseBlock)
+	}
+}

@@ -65,7 +65,7 @@ func TestCourseVecSameBits(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(8, 2))
 	for _, K := range []int{1, 2} {
-		for _, n := range []int{0, 1, 3, 4, 5, 7, 8, 9, 33, 1000} {
+		for _, n := range []int{0, 1, 3, 4, 5, 7, 8, 9, 33, 1000, courseBlockTest} {
 			for _, classes := range []int{1, 2, 256} {
 				want := newCourseCase(r, n, K, classes)
 				got := newCourseCase(r, 0, K, classes)
@@ -116,3 +116,7 @@ func scalarCourse(k *izhK[float64], tab *[256][4]float64, cls []uint8, e []float
 	}
 	courseCondCellsInPlace(k, tab, cls, e[0], e[1], decay, v, u, f, h[:n], h[n:])
 }
+
+// courseBlockTest is a size that crosses the end of courseCondVec's first
+// block of 1<<16 neurons (course_amd64.go's courseBlock).
+const courseBlockTest = 1<<16 + 7
