@@ -79,6 +79,16 @@ func FormatBytes(b int64) string {
 //	recurrent n = 4·10^3, --synapses dense    314 MB   model  309 (-2 %)
 //	izhikevich2003 n = 10^3                  65.2 MB   model 63.4 (-3 %)
 //	ring n = 2·10^3                          97.8 MB   model  100 (+3 %)
+//
+// and, with the projections above network.SparsePairs stored sparse:
+//
+//	uncoupled n = 10^6                        324 MB   model  555 (+71 %)
+//	recurrent n = 2·10^4                      612 MB   model  650 (+6 %)
+//	recurrent n = 10^5, p = 10^-3             334 MB   model  372 (+11 %)
+//	recurrent n = 10^6, p = 10^-4            1624 MB   model 1949 (+20 %)
+//
+// (the per-neuron constants, fitted where n ≤ 10^5, overstate a neuron at
+// 10^6: the model errs towards refusing).
 const (
 	// memBaseline is the resident memory of a run apart from its network:
 	// the binary's pages, the Go runtime, gonum/plot's fonts, canvas and
@@ -96,6 +106,9 @@ const (
 	// column index (8 + 4 bytes) in W and again in its transpose Wᵀ, which
 	// the event op walks by presynaptic neuron.
 	memCSRBytes = 2 * 12
+	// memSparseBuild is what drawing a sparse projection holds besides its
+	// CSR while it is built: network's byPre buffers (2 × 32 MiB).
+	memSparseBuild = 64 << 20
 	// memGCShare is how much of the live data the heap carries in garbage
 	// at its peak, per unit of GOGC/100: the build's temporaries (the
 	// drawn matrix converted to CSR, the transposes), since a step
@@ -114,6 +127,19 @@ type projectionMem struct {
 	pairs    int64   // post × pre
 	nnz      float64 // expected synapses
 	float64s int64   // dense float64 copies of the matrix kept (drawn, explicit)
+	sparse   bool    // stored sparse (network.SparsePairs): no dense copy
+}
+
+// courseSparse marks the course's projections (uncoupled's, recurrent's)
+// that network stores sparse: above network.SparsePairs pairs, except in
+// the notebook's runs.
+func courseSparse(ps []projectionMem, notebook bool) []projectionMem {
+	for i := range ps {
+		if !notebook && ps[i].pairs > network.SparsePairs {
+			ps[i].sparse, ps[i].float64s = true, 0
+		}
+	}
+	return ps
 }
 
 // projections returns the projections that scenario k of n neurons builds.
@@ -122,30 +148,24 @@ type projectionMem struct {
 // which the Spec keeps and the projection copies.
 func projections(k network.Kind, n int64, notebook bool, pRec float64) ([]projectionMem, error) {
 	in := n * network.NIn
-	input := projectionMem{in, float64(in) * network.InputProb, 1}
+	input := projectionMem{pairs: in, nnz: float64(in) * network.InputProb, float64s: 1}
 	switch k {
 	case network.Single:
 		return nil, nil
 	case network.Synaptic:
-		return []projectionMem{{in, float64(in), 1}}, nil
+		return []projectionMem{{pairs: in, nnz: float64(in), float64s: 1}}, nil
 	case network.Uncoupled:
-		return []projectionMem{input}, nil
+		return courseSparse([]projectionMem{input}, notebook), nil
 	case network.Recurrent:
-		p := network.RecProb
-		if notebook {
-			p = network.NotebookRecProb
-		}
-		if pRec > 0 {
-			p = pRec
-		}
-		return []projectionMem{input, {n * n, float64(n*n) * p, 1}}, nil
+		p := network.Options{Notebook: notebook, PRec: pRec}.RecProb()
+		return courseSparse([]projectionMem{input, {pairs: n * n, nnz: float64(n*n) * p, float64s: 1}}, notebook), nil
 	case network.Izhikevich2003:
-		return []projectionMem{{n * n, float64(n * n), 2}}, nil
+		return []projectionMem{{pairs: n * n, nnz: float64(n * n), float64s: 2}}, nil
 	case network.Ring:
 		// Excitatory neurons (80 %) reach 2·RingReach neighbours, inhibitory
 		// ones (20 %) connect with RecProb.
 		perPost := 0.8*2*network.RingReach + 0.2*float64(n)*network.RecProb
-		return []projectionMem{{in, float64(in) * network.InputProb / 2, 2}, {n * n, float64(n) * perPost, 2}}, nil
+		return []projectionMem{{pairs: in, nnz: float64(in) * network.InputProb / 2, float64s: 2}, {pairs: n * n, nnz: float64(n) * perPost, float64s: 2}}, nil
 	}
 	return nil, fmt.Errorf("sim: EstimateMemory: no memory model for scenario %v", k)
 }
@@ -187,6 +207,8 @@ func currentGC() gcSettings {
 //	live  = Σ projections: pairs · 8 · float64 copies kept
 //	                     + dense: pairs · dtype size (graph.Param's tensor)
 //	                     | event: synapses · memCSRBytes (+ 4 each in float32)
+//	                     | sparse (above network.SparsePairs): synapses · 12
+//	                       (+ 4 in float32) + memSparseBuild, and no copy
 //	      + n · (memHostPerNeuron + memVectorsPerNeuron · dtype size)
 //	      + (steps+1) · memRhythmPerStep   (izhikevich2003 only)
 //	heap  = live · (1 + memGCShare · GOGC/100), at most the memory limit
@@ -230,6 +252,17 @@ func estimateMemory(p Plan, gc gcSettings) (int64, error) {
 	live := 0.0 // float64: n² at the largest n overflows nothing, and rounding is far below the model's error
 	for _, pr := range ps {
 		live += float64(pr.pairs) * float64(8*pr.float64s)
+		if pr.sparse {
+			// One CSR (by presynaptic neuron for event propagation, by rows
+			// for dense), the float32 copy of its values, and the event
+			// draw's two passes of buffers (network's byPre).
+			csr := float64(memCSRBytes / 2)
+			if size == 4 {
+				csr += 4
+			}
+			live += pr.nnz*csr + memSparseBuild
+			continue
+		}
 		if event(p.Options, pr.pairs) {
 			csr := float64(memCSRBytes)
 			if size == 4 {

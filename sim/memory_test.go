@@ -45,7 +45,11 @@ func TestEstimateMemoryStructure(t *testing.T) {
 	for _, name := range []string{"uncoupled", "recurrent", "izhikevich2003", "ring"} {
 		sc, _ := network.Lookup(name)
 		prev := int64(0)
-		for _, n := range []int{sc.MinN, 10, 100, 1000, sc.MaxN / 2, sc.MaxN} {
+		top := sc.MaxN
+		if name == "recurrent" {
+			top = network.MaxN // with the course's p = 0.1: 4e7 synapses
+		}
+		for _, n := range []int{sc.MinN, 10, 100, 1000, top / 2, top} {
 			if n < sc.MinN {
 				continue
 			}
@@ -57,30 +61,55 @@ func TestEstimateMemoryStructure(t *testing.T) {
 			prev = f64
 		}
 	}
-	// n² weights: doubling n quadruples what the network takes.
-	for _, name := range []string{"recurrent", "izhikevich2003", "ring"} {
-		a := estimate(t, plan(t, name, 5000, tensor.Float64, 1000), gc25) - memBaseline
-		b := estimate(t, plan(t, name, 10000, tensor.Float64, 1000), gc25) - memBaseline
+	// n² weights: doubling n quadruples what the network takes (recurrent:
+	// below network.SparsePairs, where the drawn matrix is dense).
+	for _, tc := range []struct {
+		name string
+		n    int
+	}{{"recurrent", 2000}, {"izhikevich2003", 5000}, {"ring", 5000}} {
+		a := estimate(t, plan(t, tc.name, tc.n, tensor.Float64, 1000), gc25) - memBaseline
+		b := estimate(t, plan(t, tc.name, 2*tc.n, tensor.Float64, 1000), gc25) - memBaseline
 		if r := float64(b) / float64(a); r < 3.8 || r > 4 {
-			t.Errorf("%s: n 5000 -> 10000 multiplies the network's memory by %.2f, want about 4", name, r)
+			t.Errorf("%s: n %d -> %d multiplies the network's memory by %.2f, want about 4", tc.name, tc.n, 2*tc.n, r)
 		}
 	}
-	// The recurrent weights of 20000 neurons in float64, dense: the drawn
-	// slice and the param's tensor, 6.4 GB; event-driven: the drawn slice
-	// (3.2 GB) and W and Wᵀ in CSR (4e7 synapses of 24 bytes, 0.96 GB).
+	gc0 := gcSettings{percent: 0, limit: math.MaxInt64}
+	// The notebook's recurrent weights of 20000 neurons in float64 stay
+	// dense: the drawn slice and the param's tensor, 6.4 GB. Event-driven
+	// at 4000 (1.6e7 pairs, just below network.SparsePairs): the drawn
+	// slice (128 MB) and W and Wᵀ in CSR (1.6e6 synapses of 24 bytes,
+	// 38.4 MB).
 	dense := plan(t, "recurrent", network.MaxN, tensor.Float64, 1000)
-	dense.Options.Propagation = network.Dense
-	if got := estimate(t, dense, gcSettings{percent: 0, limit: math.MaxInt64}); got < 6.4e9 || got > 6.6e9 {
-		t.Errorf("recurrent n=%d dense at GOGC 0: %d bytes, want 6.4 GB and a little", network.MaxN, got)
+	dense.Options.Notebook = true
+	if got := estimate(t, dense, gc0); got < 6.4e9 || got > 6.6e9 {
+		t.Errorf("recurrent n=%d notebook (dense) at GOGC 0: %d bytes, want 6.4 GB and a little", network.MaxN, got)
 	}
-	if got := estimate(t, plan(t, "recurrent", network.MaxN, tensor.Float64, 1000), gcSettings{percent: 0, limit: math.MaxInt64}); got < 4.16e9 || got > 4.3e9 {
-		t.Errorf("recurrent n=%d event-driven at GOGC 0: %d bytes, want 4.16 GB and a little", network.MaxN, got)
+	if got := estimate(t, plan(t, "recurrent", 4000, tensor.Float64, 1000), gc0) - memBaseline; got < 166.4e6 || got > 172e6 {
+		t.Errorf("recurrent n=4000 event-driven at GOGC 0: %d bytes, want 166.4 MB and a little", got)
 	}
-	// Linear in n without recurrent weights.
-	a := estimate(t, plan(t, "uncoupled", 100000, tensor.Float64, 1000), gc25) - memBaseline
+	// Above network.SparsePairs no dense copy: n = 20000 event-driven holds
+	// its 4e7 synapses once (12 bytes each, 0.48 GB), the draw's buffers,
+	// the input (2e6 pairs: dense, 21 MB) and the neurons (6 MB): 0.574 GB.
+	// n = 1e6 with 100 synapses a neuron: 1.2 GB, and the input's 1e7
+	// synapses (0.12 GB), both draws' buffers and the neurons (0.3 GB):
+	// 1.75 GB.
+	if got := estimate(t, plan(t, "recurrent", network.MaxN, tensor.Float64, 1000), gc0) - memBaseline; got < 0.57e9 || got > 0.58e9 {
+		t.Errorf("recurrent n=%d sparse at GOGC 0: %d bytes, want 0.574 GB", network.MaxN, got)
+	}
+	big, err := PlanScenario("recurrent", network.Options{N: 1000000, PRec: 1e-4, Dtype: tensor.Float64}, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := estimate(t, big, gc0) - memBaseline; got < 1.74e9 || got > 1.77e9 {
+		t.Errorf("recurrent n=1e6 p=1e-4 at GOGC 0: %d bytes, want 1.75 GB", got)
+	}
+	// Linear in n without recurrent weights (both sparse: 2e7 and 1e8
+	// pairs), apart from the draw's fixed buffers.
+	a := estimate(t, plan(t, "uncoupled", 200000, tensor.Float64, 1000), gc25) - memBaseline
 	b := estimate(t, plan(t, "uncoupled", 1000000, tensor.Float64, 1000), gc25) - memBaseline
-	if r := float64(b) / float64(a); math.Abs(r-10) > 0.01 {
-		t.Errorf("uncoupled: n 10^5 -> 10^6 multiplies the network's memory by %.3f, want 10", r)
+	fixed := float64(memSparseBuild) * (1 + memGCShare*0.25) // at GOGC 25
+	if r := (float64(b) - fixed) / (float64(a) - fixed); math.Abs(r-5) > 0.01 {
+		t.Errorf("uncoupled: n 2·10^5 -> 10^6 multiplies the network's memory by %.3f, want 5", r)
 	}
 	// Streamed outputs: the duration changes nothing...
 	for _, name := range []string{"single", "uncoupled", "recurrent", "ring"} {
@@ -167,7 +196,7 @@ func TestEstimateMemoryRefusesBadPlans(t *testing.T) {
 func TestCheckMemory(t *testing.T) {
 	t.Parallel()
 	p := plan(t, "recurrent", network.MaxN, tensor.Float64, 1000)
-	p.Options.Propagation = network.Dense
+	p.Options.Notebook = true // dense
 	err := p.CheckMemory(1e9, "--max-memory")
 	var me *MemoryError
 	if !errors.As(err, &me) || !errors.Is(err, ErrMemory) || me.Limit != 1e9 || me.Estimate < 6.4e9 {

@@ -550,7 +550,9 @@ func TestRefusedBeforeAllocating(t *testing.T) {
 		want []string
 	}{
 		{[]string{"run", "single", "--duration", "1e12"}, []string{"--duration", "2147483647"}},
-		{[]string{"run", "recurrent", "--n", "20000", "--max-memory", "1G"}, []string{"needs about", "GB", "the limit is 1.07 GB", "--max-memory"}},
+		{[]string{"run", "recurrent", "--n", "20000", "--notebook", "--max-memory", "1G"}, []string{"needs about", "GB", "the limit is 1.07 GB", "--max-memory"}},
+		{[]string{"run", "recurrent", "--n", "200000", "--p-rec", "0.001", "--max-memory", "256M"}, []string{"needs about", "the limit is 268 MB"}},
+		{[]string{"run", "recurrent", "--n", "100000"}, []string{"--n", "1e+09 synapses", "p-rec"}},
 		{[]string{"run", "uncoupled", "--n", "1000000", "--max-memory", "64M"}, []string{"needs about", "the limit is 67.1 MB"}},
 		{[]string{"run", "single", "--max-memory", "lots"}, []string{"--max-memory", "not a size"}},
 		{[]string{"run", "single", "--max-memory", "-1G"}, []string{"--max-memory", "not a size"}},

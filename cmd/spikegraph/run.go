@@ -54,10 +54,13 @@ func runFlagsHelp() string {
                     the newest complete one
   --name NAME       the run folder's name instead of the time stamp
   --p-rec P         recurrent only: connection probability (default the
-                    course's 0.1; e.g. 100/n keeps 100 synapses a neuron)
+                    course's 0.1; e.g. 100/n keeps 100 synapses a neuron,
+                    as n = 1e5 or 1e6 needs)
   --synapses S      auto, dense or event (default auto: event-driven for
                     projections of 65,536 pairs or more, dense below and for
-                    --notebook); written into summary.json
+                    --notebook); written into summary.json. Projections of
+                    more than 2^24 pairs keep their weights sparse (never a
+                    dense matrix), except with --notebook
   --max-memory SIZE refuse a run whose estimated peak memory exceeds SIZE
                     (e.g. 4G, 512M; default the lower of the memory available
                     and the cgroup limit)
@@ -115,7 +118,7 @@ func scenarioRules() string {
 			dt += "; --notebook"
 		}
 		if s.PRec {
-			dt += "; --p-rec"
+			dt += fmt.Sprintf("; --p-rec (p·n² at most %.0e synapses; n up to %d with --notebook)", float64(network.MaxSynapses), network.MaxN)
 		}
 		if s.MinDurationMs > 0 {
 			dt += fmt.Sprintf("; at least %g ms", s.MinDurationMs)

@@ -31,11 +31,26 @@ const (
 	InhToExcGain = 2.0   // the inhibitory-to-excitatory block is doubled
 	// NotebookRecProb is the notebook's recurrent connection probability.
 	NotebookRecProb = 0.05
-	// MaxN bounds n so that the recurrent weights fit in memory
-	// (n*n float64 values, twice: 20000 gives 6.4 GB).
+	// MaxN bounds n where a scenario's weights are dense n × n matrices
+	// (the ring's and izhikevich2003's explicit weights, and the
+	// notebook's recurrent runs, which compute W·g densely: n*n float64
+	// values, twice: 20000 gives 6.4 GB).
 	MaxN = 20000
-	// MaxUncoupledN bounds n for the uncoupled network (n*100 input weights).
+	// MaxUncoupledN bounds n for the uncoupled and recurrent networks,
+	// whose projections are stored sparse when large (SparsePairs).
 	MaxUncoupledN = 1000000
+	// SparsePairs is the size (post × pre pairs) above which the course's
+	// projections (uncoupled's and recurrent's) store their weights sparse,
+	// drawn row by row or straight into their event-driven layout, never
+	// as a dense matrix: 2^24 pairs, 128 MiB of float64 weights. The
+	// notebook's runs stay dense (they compute W·g as the notebook does).
+	// Below it nothing changes; above it an event-driven projection
+	// propagates the same synapses in the same order, so the same bits.
+	SparsePairs = 1 << 24
+	// MaxSynapses bounds the synapses a recurrent run draws (its expected
+	// count, p·n²): about 12 bytes each, 4.8 GB in all. A larger network
+	// takes a smaller --p-rec.
+	MaxSynapses = 400_000_000
 )
 
 // Net is a built scenario: the network built from parts (Network, with its
@@ -152,6 +167,7 @@ func newCourse(k Kind) func(ctx context.Context, o Options) (*Net, error) {
 			if k == Synaptic {
 				in.Connect = AllToAll{}
 			}
+			in.Sparse = !o.Notebook && NIn*o.N > SparsePairs
 			spec.Projections = append(spec.Projections, in)
 		}
 		if k == Recurrent {
@@ -170,6 +186,7 @@ func newCourse(k Kind) func(ctx context.Context, o Options) (*Net, error) {
 				// time proportional to the synapses.
 				rec.Connect = FixedProbability{P: o.PRec}
 			}
+			rec.Sparse = !o.Notebook && o.N*o.N > SparsePairs
 			spec.Projections = append(spec.Projections, rec)
 		}
 		return net, net.build(ctx, spec)

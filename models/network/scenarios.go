@@ -74,7 +74,7 @@ var scenarioTable = []Scenario{
 	{Kind: Uncoupled, Name: "uncoupled", Aliases: []string{"step3"}, Summary: "n neurons (default 1000), 20% inhibitory, Poisson input",
 		MinN: 1, MaxN: MaxUncoupledN, DefaultN: DefaultN, DefaultDtMs: DefaultDtMs, TauMs: TauGMs, Notebook: true, Semantics: "course", build: newCourse(Uncoupled)},
 	{Kind: Recurrent, Name: "recurrent", Aliases: []string{"step4"}, Summary: "the same with recurrent conductance synapses",
-		MinN: 1, MaxN: MaxN, DefaultN: DefaultN, DefaultDtMs: DefaultDtMs, TauMs: TauGMs, Notebook: true, PRec: true, Semantics: "course", build: newCourse(Recurrent)},
+		MinN: 1, MaxN: MaxUncoupledN, DefaultN: DefaultN, DefaultDtMs: DefaultDtMs, TauMs: TauGMs, Notebook: true, PRec: true, Semantics: "course", build: newCourse(Recurrent)},
 	{Kind: Izhikevich2003, Name: "izhikevich2003", Summary: "Izhikevich's 2003 network of 1000 neurons (net.m)",
 		MinN: 1, MaxN: MaxN, DefaultN: DefaultN, DefaultDtMs: Izh2003DtMs, FixedDt: true,
 		FixedDtWhy: "net.m's thalamic noise is drawn per 1 ms step, so another dt would change the input",
@@ -232,7 +232,29 @@ func (s Scenario) Check(o Options) (Options, error) {
 	if o.N < s.MinN || o.N > s.MaxN {
 		return o, optionf("n", "%d must be between %d and %d for %s", o.N, s.MinN, s.MaxN, s.Name)
 	}
+	if s.Kind == Recurrent {
+		if o.Notebook && o.N > MaxN {
+			return o, optionf("n", "%d: the notebook's recurrent run computes W·g densely, which takes n up to %d", o.N, MaxN)
+		}
+		p := o.RecProb()
+		if syn := p * float64(o.N) * float64(o.N); syn > MaxSynapses {
+			return o, optionf("n", "%d with a recurrent probability of %g draws about %.3g synapses, more than %.3g (about 12 bytes each); "+
+				"a smaller p-rec keeps it in bounds (p-rec %.3g gives 100 synapses a neuron)", o.N, p, syn, float64(MaxSynapses), 100/float64(o.N))
+		}
+	}
 	return o, nil
+}
+
+// RecProb returns the recurrent connection probability the options ask
+// for: PRec, or else the course's RecProb (NotebookRecProb with Notebook).
+func (o Options) RecProb() float64 {
+	switch {
+	case o.PRec != 0:
+		return o.PRec
+	case o.Notebook:
+		return NotebookRecProb
+	}
+	return RecProb
 }
 
 // MaxStableDtMs returns the largest stable time step of the scenario's
