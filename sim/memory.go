@@ -107,8 +107,9 @@ const (
 	// the event op walks by presynaptic neuron.
 	memCSRBytes = 2 * 12
 	// memSparseBuild is what drawing a sparse projection holds besides its
-	// CSR while it is built: network's byPre buffers (2 × 32 MiB).
-	memSparseBuild = 64 << 20
+	// CSR while it is built: network's byPre buffers (2 × 8 MiB, and
+	// 2 × 2 MiB for the count).
+	memSparseBuild = 20 << 20
 	// memGCShare is how much of the live data the heap carries in garbage
 	// at its peak, per unit of GOGC/100: the build's temporaries (the
 	// drawn matrix converted to CSR, the transposes), since a step

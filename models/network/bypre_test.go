@@ -37,7 +37,7 @@ func TestByPreOrder(t *testing.T) {
 			for post := range tc.n {
 				pre := r.IntN(tc.nPre)
 				want[pre] = append(want[pre], int32(post))
-				if err := b.add(pre, post, float64(post)+0.5); err != nil {
+				if err := b.add(synEntry{pre: int32(pre), post: int32(post), x: float64(post) + 0.5}); err != nil {
 					t.Fatal(err)
 				}
 			}

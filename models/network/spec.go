@@ -971,15 +971,18 @@ func (p Projection) outgoing(ctx context.Context, seed uint64, nPost, nPre int, 
 		return nil, 0, err
 	}
 	count := make([]int, nPre+1)
-	counter := newByPre(nPre, func(es []synEntry) error {
-		for _, e := range es {
-			count[e.pre+1]++
+	counter := newByPre(nPre, func(ps []preOnly) error {
+		for _, p := range ps {
+			count[p+1]++
 		}
 		return nil
 	})
+	if nPre < byPreMinPre {
+		counter.direct()
+	}
 	err := p.eachSynapse(ctx, seed, nPost, nPre, postInh, preInh, func(post, pre int, x float64) error {
 		if x != 0 {
-			return counter.add(pre, post, x)
+			return counter.add(preOnly(pre))
 		}
 		return nil
 	})
@@ -1013,11 +1016,15 @@ func (p Projection) outgoing(ctx context.Context, seed uint64, nPost, nPre int, 
 		}
 		return nil
 	})
+	placer.reserve(nnz)
+	if nnz < byPreMinSyn {
+		placer.direct()
+	}
 	err = p.eachSynapse(ctx, seed, nPost, nPre, postInh, preInh, func(post, pre int, x float64) error {
 		if x == 0 {
 			return nil
 		}
-		return placer.add(pre, post, x)
+		return placer.add(synEntry{pre: int32(pre), post: int32(post), x: x})
 	})
 	if err == nil {
 		err = placer.flush()
