@@ -60,8 +60,8 @@
 //     order. Forward only.
 //   - Deliver: the event-driven additions of several sources into one
 //     set of conductances (an Izhikevich population's g_syn), in place; it
-//     lists the spiking neurons first and prefetches the outgoing rows of
-//     the one four spikes ahead. Forward only.
+//     lists the spiking neurons first and prefetches the outgoing row of
+//     the spike four places ahead. Forward only.
 //
 // CSR is the matrix behind SparseMatVec: Rows, Cols, RowPtr, ColIdx (32-bit)
 // and Val, checked by Validate, built row by row with NewCSRBuilder or from a
