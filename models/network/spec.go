@@ -1016,9 +1016,10 @@ func (p Projection) outgoing(ctx context.Context, seed uint64, nPost, nPre int, 
 		}
 		return nil
 	})
-	placer.reserve(nnz)
 	if nnz < byPreMinSyn {
 		placer.direct()
+	} else {
+		placer.reserve(nnz)
 	}
 	err = p.eachSynapse(ctx, seed, nPost, nPre, postInh, preInh, func(post, pre int, x float64) error {
 		if x == 0 {
