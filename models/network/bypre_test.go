@@ -64,3 +64,39 @@ func b0shift(nPre int) uint {
 	}
 	return s
 }
+
+// TestByPreCounts checks the count pass's instantiation (preOnly): over
+// several flushes every presynaptic index arrives once, so the counts
+// equal those of the stream.
+func TestByPreCounts(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	const nPre, n = 3000, 30000
+	want, got := make([]int, nPre), make([]int, nPre)
+	flushes := 0
+	b := newByPre(nPre, func(ps []preOnly) error {
+		flushes++
+		for _, p := range ps {
+			got[p]++
+		}
+		return nil
+	})
+	b.limit = 4096
+	for range n {
+		p := r.IntN(nPre)
+		want[p]++
+		if err := b.add(preOnly(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.flush(); err != nil {
+		t.Fatal(err)
+	}
+	if flushes < n/4096 {
+		t.Fatalf("%d flushes, want at least %d", flushes, n/4096)
+	}
+	for p := range want {
+		if got[p] != want[p] {
+			t.Fatalf("pre %d: counted %d, want %d", p, got[p], want[p])
+		}
+	}
+}
