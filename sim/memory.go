@@ -136,7 +136,7 @@ type projectionMem struct {
 // the notebook's runs.
 func courseSparse(ps []projectionMem, notebook bool) []projectionMem {
 	for i := range ps {
-		if !notebook && ps[i].pairs > network.SparsePairs {
+		if network.StoredSparse(ps[i].pairs, notebook) {
 			ps[i].sparse, ps[i].float64s = true, 0
 		}
 	}

@@ -167,7 +167,7 @@ func newCourse(k Kind) func(ctx context.Context, o Options) (*Net, error) {
 			if k == Synaptic {
 				in.Connect = AllToAll{}
 			}
-			in.Sparse = !o.Notebook && NIn*o.N > SparsePairs
+			in.Sparse = StoredSparse(int64(NIn)*int64(o.N), o.Notebook)
 			spec.Projections = append(spec.Projections, in)
 		}
 		if k == Recurrent {
@@ -186,7 +186,7 @@ func newCourse(k Kind) func(ctx context.Context, o Options) (*Net, error) {
 				// time proportional to the synapses.
 				rec.Connect = FixedProbability{P: o.PRec}
 			}
-			rec.Sparse = !o.Notebook && o.N*o.N > SparsePairs
+			rec.Sparse = StoredSparse(int64(o.N)*int64(o.N), o.Notebook)
 			spec.Projections = append(spec.Projections, rec)
 		}
 		return net, net.build(ctx, spec)
@@ -194,6 +194,13 @@ func newCourse(k Kind) func(ctx context.Context, o Options) (*Net, error) {
 }
 
 func ptr(x float64) *float64 { return &x }
+
+// StoredSparse reports whether a course projection (uncoupled's or
+// recurrent's) of pairs post × pre pairs stores its weights sparse: above
+// SparsePairs, except in the notebook's runs.
+func StoredSparse(pairs int64, notebook bool) bool {
+	return !notebook && pairs > SparsePairs
+}
 
 // spec returns the spec of the scenario's population "net" (Izh, V0, U0,
 // Inh) with the options' clock, dtype and seed.
